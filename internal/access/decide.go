@@ -1,0 +1,77 @@
+package access
+
+// Action is something an actor may try.
+type Action string
+
+// The actions of the foundation. Later domains add theirs here, with rows in
+// the table test.
+const (
+	ViewDirectory    Action = "directory.view"    // member states, teams, profiles, contacts
+	EditOrganization Action = "organization.edit" // create or change an organisation or team profile
+	EditConstituency Action = "constituency.edit" // add or remove a team's prefixes, ASNs, domains
+	EditContacts     Action = "contacts.edit"     // nominate or end a member state's points of contact
+	ViewUsers        Action = "users.view"        // list the accounts of an organisation
+	ManageUsers      Action = "users.manage"      // create, disable, set roles or passwords of accounts
+	ViewTokens       Action = "tokens.view"       // see API tokens (never their secret)
+	CreateToken      Action = "tokens.create"     // create an API token for oneself
+	RevokeToken      Action = "tokens.revoke"     // revoke an API token
+	ViewAudit        Action = "audit.view"        // read the audit log
+	ManageOwnAccount Action = "account.manage"    // own password, language, second factor
+)
+
+// Actions lists every action, for the table test and the docs.
+var Actions = []Action{ViewDirectory, EditOrganization, EditConstituency, EditContacts, ViewUsers,
+	ManageUsers, ViewTokens, CreateToken, RevokeToken, ViewAudit, ManageOwnAccount}
+
+// scopeOf says which token scope an action needs.
+var scopeOf = map[Action]Scope{
+	ViewDirectory: ScopeRead, EditOrganization: ScopeWrite, EditConstituency: ScopeWrite,
+	EditContacts: ScopeWrite, ViewUsers: ScopeAdmin, ManageUsers: ScopeAdmin, ViewTokens: ScopeAdmin,
+	CreateToken: ScopeAdmin, RevokeToken: ScopeAdmin, ViewAudit: ScopeAdmin, ManageOwnAccount: ScopeAdmin,
+}
+
+// Target is what an action touches: the organisation that owns it and, for
+// personal things (tokens, an account), the person who owns it. The zero
+// Target means "the whole directory" (listing, creating a new organisation).
+type Target struct {
+	OrgID   string
+	OwnerID string
+}
+
+// Can reports whether actor a may do act on t. Unknown actions are denied.
+func Can(a Actor, act Action, t Target) bool {
+	need, known := scopeOf[act]
+	if !known || !a.SignedIn() || !a.scoped(need) {
+		return false
+	}
+	own := t.OrgID != "" && t.OrgID == a.OrgID
+	self := t.OwnerID != "" && t.OwnerID == a.UserID
+	switch act {
+	case ViewDirectory:
+		return true
+	case EditOrganization, EditContacts:
+		// The secretariat keeps the directory; a team admin keeps the
+		// profile of the team's own organisation (not its contacts).
+		return a.any(SecretariatAdmin, SecretariatOfficer) || (act == EditOrganization && own && a.Has(TeamAdmin))
+	case EditConstituency:
+		return a.Has(SecretariatAdmin) || (own && a.any(TeamAdmin, Analyst))
+	case ViewUsers:
+		return a.Has(SecretariatAdmin) || (own && a.any(TeamAdmin, SecretariatOfficer))
+	case ManageUsers:
+		// The secretariat admin onboards every organisation's first accounts.
+		return a.Has(SecretariatAdmin) || (own && a.Has(TeamAdmin))
+	case ViewTokens, RevokeToken:
+		// Tokens never leave their organisation: the owner, or an admin of
+		// the same organisation (to revoke a leaked one).
+		return self || (own && a.any(TeamAdmin, SecretariatAdmin))
+	case CreateToken:
+		return self
+	case ViewAudit:
+		// The whole log for the secretariat admin; a team admin reads the
+		// entries about the own organisation.
+		return (t.OrgID == "" && a.Has(SecretariatAdmin)) || (t.OrgID != "" && (a.Has(SecretariatAdmin) || (own && a.Has(TeamAdmin))))
+	case ManageOwnAccount:
+		return self
+	}
+	return false
+}
