@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"testing"
 
+	"atalaya/internal/access"
 	"atalaya/internal/audit"
 	"atalaya/internal/store"
 	"atalaya/internal/store/storetest"
@@ -99,4 +100,33 @@ func TestListPagesNewestFirst(t *testing.T) {
 			t.Errorf("entries of another org: %d, %v", len(other), err)
 		}
 	})
+}
+
+func TestVisible(t *testing.T) {
+	secAdmin := access.Actor{UserID: "s", OrgID: "sec", Secretariat: true, Roles: []access.Role{access.SecretariatAdmin}}
+	teamAdmin := access.Actor{UserID: "t", OrgID: "a", Roles: []access.Role{access.TeamAdmin}}
+	analyst := access.Actor{UserID: "n", OrgID: "a", Roles: []access.Role{access.Analyst}}
+	cases := []struct {
+		name  string
+		actor access.Actor
+		entry audit.Entry
+		want  bool
+	}{
+		{"secretariat admin reads another org's change", secAdmin, audit.Entry{OrgID: "b", ObjectType: "organization"}, true},
+		{"secretariat admin reads global entries", secAdmin, audit.Entry{ObjectType: "contact"}, true},
+		{"secretariat admin does not read another org's token entries", secAdmin, audit.Entry{OrgID: "b", ObjectType: audit.TokenObject}, false},
+		{"secretariat admin reads own org's token entries", secAdmin, audit.Entry{OrgID: "sec", ObjectType: audit.TokenObject}, true},
+		{"team admin reads own org", teamAdmin, audit.Entry{OrgID: "a", ObjectType: "organization"}, true},
+		{"team admin reads own org's tokens", teamAdmin, audit.Entry{OrgID: "a", ObjectType: audit.TokenObject}, true},
+		{"team admin does not read another org", teamAdmin, audit.Entry{OrgID: "b", ObjectType: "organization"}, false},
+		{"team admin does not read global entries", teamAdmin, audit.Entry{ObjectType: "contact"}, false},
+		{"analyst reads nothing", analyst, audit.Entry{OrgID: "a", ObjectType: "organization"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := audit.Visible(tc.actor, tc.entry); got != tc.want {
+				t.Errorf("Visible = %v, want %v", got, tc.want)
+			}
+		})
+	}
 }

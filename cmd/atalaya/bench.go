@@ -1,0 +1,5 @@
+package main
+
+type benchCmd struct{}
+
+func (benchCmd) Run(e *env) error { return runBench(e) }

@@ -1,0 +1,3 @@
+package main
+
+func runBench(e *env) error { return nil }

@@ -1,0 +1,104 @@
+// Package app wires Atalaya together: configuration -> store -> domain
+// services -> HTTP servers. It holds no logic of its own.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"atalaya/internal/audit"
+	"atalaya/internal/auth"
+	"atalaya/internal/directory"
+	"atalaya/internal/i18n"
+	"atalaya/internal/store"
+	"atalaya/internal/web"
+)
+
+// Config is what the command line gives the app.
+type Config struct {
+	DataDir     string
+	DatabaseURL string
+	Addr        string
+	TLSCert     string
+	TLSKey      string
+	TrustProxy  bool
+	// AuthOptions lets tests and the demo use cheaper password hashing.
+	AuthOptions auth.Options
+}
+
+// TLS reports whether the server serves HTTPS itself.
+func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
+
+// App is a running Atalaya: its store and services.
+type App struct {
+	Config    Config
+	Logger    *slog.Logger
+	DB        *store.DB
+	Directory *directory.Directory
+	Auth      *auth.Auth
+	I18n      *i18n.Bundle
+	Metrics   *web.Metrics
+}
+
+// Migrations lists every domain's schema in dependency order.
+func Migrations() []store.Migrations {
+	return []store.Migrations{audit.Migrations(), directory.Migrations(), auth.Migrations()}
+}
+
+// Open opens the store, applies pending migrations and builds the services.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, Migrations()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a, err := New(db, cfg, logger)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the services over an open, migrated store (tests hand in one
+// made by storetest, on either engine).
+func New(db *store.DB, cfg Config, logger *slog.Logger) (*App, error) {
+	bundle, err := i18n.New()
+	if err != nil {
+		return nil, fmt.Errorf("loading message catalogs: %w", err)
+	}
+	return &App{
+		Config:    cfg,
+		Logger:    logger,
+		DB:        db,
+		Directory: directory.New(db),
+		Auth:      auth.New(db, cfg.AuthOptions),
+		I18n:      bundle,
+		Metrics:   web.NewMetrics(),
+	}, nil
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve runs the HTTP server until ctx is cancelled, then shuts down
+// gracefully.
+func (a *App) Serve(ctx context.Context) error {
+	srv := &http.Server{
+		Addr:              a.Config.Addr,
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	a.Logger.Info("serving", "addr", a.Config.Addr, "tls", a.Config.TLS(), "store", a.DB.String())
+	return web.Serve(ctx, srv, a.Config.TLSCert, a.Config.TLSKey, a.Logger)
+}

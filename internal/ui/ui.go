@@ -1,0 +1,126 @@
+// Package ui serves Atalaya's server-rendered pages: html/template, embedded
+// assets, every string from the message catalogs, working without
+// JavaScript. Handlers decode the form, call a domain function, render.
+package ui
+
+import (
+	"embed"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"atalaya/internal/access"
+	"atalaya/internal/auth"
+	"atalaya/internal/directory"
+	"atalaya/internal/i18n"
+	"atalaya/internal/store"
+	"atalaya/internal/valid"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// SessionCookie is the name of the session cookie (its value is the random
+// session token; the store keeps only its hash).
+const SessionCookie = "atalaya_session"
+
+// LangCookie remembers the language chosen by a visitor not signed in.
+const LangCookie = "atalaya_lang"
+
+// UI holds what the pages need.
+type UI struct {
+	db      *store.DB
+	dir     *directory.Directory
+	auth    *auth.Auth
+	i18n    *i18n.Bundle
+	logger  *slog.Logger
+	pages   pageSet
+	secure  bool // cookies only over HTTPS
+	addrOf  func(*http.Request) string
+	version string
+}
+
+// Options configure the UI.
+type Options struct {
+	DB           *store.DB
+	Directory    *directory.Directory
+	Auth         *auth.Auth
+	I18n         *i18n.Bundle
+	Logger       *slog.Logger
+	SecureCookie bool
+	ClientAddr   func(*http.Request) string
+}
+
+// New parses every template once; a broken template fails here, at start-up.
+func New(o Options) (*UI, error) {
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &UI{db: o.DB, dir: o.Directory, auth: o.Auth, i18n: o.I18n, logger: o.Logger, pages: pages,
+		secure: o.SecureCookie, addrOf: o.ClientAddr}, nil
+}
+
+// Register adds the pages' routes through handle (the app wraps each with
+// metrics under its pattern).
+func (u *UI) Register(handle func(pattern string, h http.Handler)) {
+	handle("GET /static/", http.FileServerFS(staticFS))
+	handle("GET /login", http.HandlerFunc(u.loginForm))
+	handle("POST /login", http.HandlerFunc(u.login))
+	handle("GET /login/second-factor", http.HandlerFunc(u.secondFactorForm))
+	handle("POST /login/second-factor", http.HandlerFunc(u.secondFactor))
+	handle("POST /logout", http.HandlerFunc(u.logout))
+	handle("POST /language", http.HandlerFunc(u.setLanguage))
+
+	handle("GET /{$}", http.HandlerFunc(u.signedIn(u.dashboard)))
+	handle("GET /states", http.HandlerFunc(u.signedIn(u.states)))
+	handle("GET /states/{code}", http.HandlerFunc(u.signedIn(u.state)))
+	handle("POST /states/{code}/contacts", http.HandlerFunc(u.signedIn(u.nominateContact)))
+	handle("POST /states/{code}/contacts/{id}/end", http.HandlerFunc(u.signedIn(u.endContact)))
+	handle("GET /teams", http.HandlerFunc(u.signedIn(u.teams)))
+	handle("GET /teams/{id}", http.HandlerFunc(u.signedIn(u.team)))
+	handle("GET /teams/{id}/edit", http.HandlerFunc(u.signedIn(u.teamEditForm)))
+	handle("POST /teams/{id}/edit", http.HandlerFunc(u.signedIn(u.teamEdit)))
+	handle("GET /teams/{id}/constituency", http.HandlerFunc(u.signedIn(u.constituency)))
+	handle("POST /teams/{id}/constituency", http.HandlerFunc(u.signedIn(u.addConstituency)))
+	handle("POST /teams/{id}/constituency/{entry}/delete", http.HandlerFunc(u.signedIn(u.removeConstituency)))
+	handle("GET /users", http.HandlerFunc(u.signedIn(u.users)))
+	handle("POST /users", http.HandlerFunc(u.signedIn(u.createUser)))
+	handle("POST /users/{id}/disable", http.HandlerFunc(u.signedIn(u.disableUser)))
+	handle("GET /tokens", http.HandlerFunc(u.signedIn(u.tokens)))
+	handle("POST /tokens", http.HandlerFunc(u.signedIn(u.createToken)))
+	handle("POST /tokens/{id}/revoke", http.HandlerFunc(u.signedIn(u.revokeToken)))
+	handle("GET /account", http.HandlerFunc(u.signedIn(u.account)))
+	handle("POST /account/password", http.HandlerFunc(u.signedIn(u.changePassword)))
+	handle("POST /account/totp", http.HandlerFunc(u.signedIn(u.beginTOTP)))
+	handle("POST /account/totp/confirm", http.HandlerFunc(u.signedIn(u.confirmTOTP)))
+	handle("GET /audit", http.HandlerFunc(u.signedIn(u.auditLog)))
+}
+
+// fail renders the page for a domain error: 403, 404, or 500 (logged; the
+// reader sees a generic message).
+func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, key := http.StatusInternalServerError, "error.server"
+	switch {
+	case errors.Is(err, access.ErrDenied):
+		status, key = http.StatusForbidden, "error.forbidden"
+	case errors.Is(err, store.ErrNotFound):
+		status, key = http.StatusNotFound, "error.not_found"
+	default:
+		u.logger.Error("page failed", "path", r.URL.Path, "err", err)
+	}
+	u.render(w, r, status, "error", page{TitleKey: key + ".title", Data: key})
+}
+
+// errNotATeam answers a constituency page for an organisation that is not a
+// CSIRT: there is nothing to show, as for a missing page.
+var errNotATeam = store.ErrNotFound
+
+// errTTL is the field error of a token lifetime that is not a number of days.
+var errTTL = valid.New("ttl_days", "token.ttl_days", "Give the lifetime as a whole number of days from 0 (never expires) to 3650.", nil)
+
+// errPasswordsDiffer is the field error when the confirmation differs.
+var errPasswordsDiffer = valid.New("confirm_password", "password.mismatch", "The two new passwords differ.", nil)
