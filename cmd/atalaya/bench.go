@@ -1,5 +1,13 @@
 package main
 
-type benchCmd struct{}
+import "atalaya/internal/bench"
 
-func (benchCmd) Run(e *env) error { return runBench(e) }
+type benchCmd struct {
+	DatabaseURL string `help:"postgres://… to measure PostgreSQL; empty means SQLite in a temporary directory." env:"ATALAYA_DATABASE_URL"`
+	Requests    int    `help:"Requests per scenario (logins: a tenth)." default:"500"`
+}
+
+func (c *benchCmd) Run(e *env) error {
+	_, err := bench.Run(e.ctx, bench.Options{DatabaseURL: c.DatabaseURL, Requests: c.Requests}, e.stdout)
+	return err
+}

@@ -58,12 +58,15 @@ func main() {
 // run parses args and runs the command; it returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var c cli
+	// kong calls Exit after --help or a usage error; the command must then
+	// not run, so remember the code and stop after Parse.
+	exited := -1
 	opts := []kong.Option{
 		kong.Name("atalaya"),
 		kong.Description("Atalaya: the platform of a regional cyber security program and its network of CSIRTs."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
-		kong.Exit(func(int) {}),
+		kong.Exit(func(code int) { exited = code }),
 	}
 	if path := configPath(args); path != "" {
 		opts = append(opts, kong.Configuration(tomlResolver, path))
@@ -74,12 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	kctx, err := parser.Parse(args)
+	if exited >= 0 {
+		return exited
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "atalaya:", err)
 		return 2
-	}
-	if kctx == nil || kctx.Error != nil {
-		return 0 // --help was printed
 	}
 	if err := kctx.Run(&env{ctx: ctx, stdout: stdout, stderr: stderr, cli: &c}); err != nil {
 		fmt.Fprintln(stderr, "atalaya:", err)

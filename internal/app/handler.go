@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 
+	"atalaya/internal/api"
 	"atalaya/internal/ui"
 	"atalaya/internal/web"
 )
@@ -30,6 +31,7 @@ func (a *App) handler() (http.Handler, error) {
 		return nil, err
 	}
 	pages.Register(handle)
+	api.New(api.Options{DB: a.DB, Directory: a.Directory, Auth: a.Auth, Logger: a.Logger}).Register(handle)
 	healthz, readyz := web.Health(a.DB.Ping)
 	mux.Handle("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz)

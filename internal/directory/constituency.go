@@ -39,7 +39,8 @@ const maxEntryNote = 500
 // constituency. A value the team already holds is a field error on
 // "value"; an overlap with another team is not an error (a national team
 // and a sector team often both answer for a bank) but is returned so the
-// page can show it.
+// page can show it. If the entry was stored but the overlaps could not be
+// read, it returns the entry with the error.
 func (d *Directory) AddConstituency(ctx context.Context, actor access.Actor, orgID, raw, note string) (Entry, []Overlap, error) {
 	if err := allow(actor, access.EditConstituency, access.Target{OrgID: orgID}); err != nil {
 		return Entry{}, nil, err
@@ -61,29 +62,9 @@ func (d *Directory) AddConstituency(ctx context.Context, actor access.Actor, org
 	if err := c.es.Err(); err != nil {
 		return Entry{}, nil, err
 	}
-	now := d.now()
 	e := Entry{ID: store.NewID(), OrgID: orgID, Kind: p.Kind, Value: p.Value, Note: note, Flag: p.Flag,
-		CreatedAt: store.Time(store.Millis(now)), CreatedBy: actor.UserID}
-	err = d.db.InTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM constituency WHERE org_id = $1 AND kind = $2 AND value = $3`,
-			orgID, e.Kind, e.Value).Scan(&n)
-		if err != nil {
-			return fmt.Errorf("checking constituency: %w", err)
-		}
-		if n > 0 {
-			return duplicate(e.Value)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO constituency (id, org_id, kind, value, note, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, orgID, e.Kind, e.Value, e.Note, store.Millis(now), e.CreatedBy)
-		if store.IsUniqueViolation(err) {
-			return duplicate(e.Value)
-		} else if err != nil {
-			return fmt.Errorf("adding constituency: %w", err)
-		}
-		return record(ctx, tx, actor, "constituency.add", "constituency", e.ID, orgID, nil, e)
-	})
-	if err != nil {
+		CreatedAt: store.Time(store.Millis(d.now())), CreatedBy: actor.UserID}
+	if err := d.insertEntry(ctx, actor, e); err != nil {
 		return Entry{}, nil, err
 	}
 	claims, err := d.claims(ctx, orgID, e.Kind)
@@ -91,6 +72,31 @@ func (d *Directory) AddConstituency(ctx context.Context, actor access.Actor, org
 		return e, nil, err
 	}
 	return e, findOverlaps([]Entry{e}, claims), nil
+}
+
+// insertEntry stores e unless its team already holds the value, and
+// audits it.
+func (d *Directory) insertEntry(ctx context.Context, actor access.Actor, e Entry) error {
+	return d.db.InTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM constituency WHERE org_id = $1 AND kind = $2 AND value = $3`,
+			e.OrgID, e.Kind, e.Value).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("checking constituency: %w", err)
+		}
+		if n > 0 {
+			return duplicate(e.Value)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO constituency (id, org_id, kind, value, note, created_at, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			e.ID, e.OrgID, e.Kind, e.Value, e.Note, store.Millis(e.CreatedAt), e.CreatedBy)
+		if store.IsUniqueViolation(err) {
+			return duplicate(e.Value) // a concurrent add of the same value won
+		} else if err != nil {
+			return fmt.Errorf("adding constituency: %w", err)
+		}
+		return record(ctx, tx, actor, "constituency.add", "constituency", e.ID, e.OrgID, nil, e)
+	})
 }
 
 func duplicate(value string) error {

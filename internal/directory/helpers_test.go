@@ -104,6 +104,7 @@ func wantDenied(t *testing.T, err error) {
 
 // fieldsOf lists the fields a validation error names, in order.
 func fieldsOf(err error) string {
+	note(err)
 	var fs []string
 	for _, e := range valid.List(err) {
 		fs = append(fs, e.Field)

@@ -89,7 +89,8 @@ func (d *Directory) ListOrganizations(ctx context.Context, actor access.Actor, f
 	if err := allow(actor, access.ViewDirectory, access.Target{}); err != nil {
 		return nil, "", err
 	}
-	if f.Limit <= 0 || f.Limit > MaxLimit {
+	f.Limit = min(f.Limit, MaxLimit)
+	if f.Limit <= 0 {
 		f.Limit = DefaultLimit
 	}
 	if m, ok := LookupMemberState(f.Country); ok {

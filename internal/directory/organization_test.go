@@ -9,7 +9,6 @@ import (
 	"atalaya/internal/access"
 	"atalaya/internal/directory"
 	"atalaya/internal/store"
-	"atalaya/internal/valid"
 )
 
 func fullTeam() directory.Organization {
@@ -134,13 +133,8 @@ func TestCreateOrganizationReportsEveryField(t *testing.T) {
 	each(t, func(t *testing.T, db *store.DB, d *directory.Directory) {
 		_, err := d.CreateOrganization(ctx, secAdmin, directory.Organization{Kind: directory.NationalCSIRT,
 			Email: "nope", Team: &directory.TeamProfile{TimeZone: "Nowhere/City"}})
-		var fields []string
-		for _, e := range valid.List(err) {
-			fields = append(fields, e.Field)
-		}
-		want := []string{"name", "country", "email", "team.time_zone"}
-		if !slices.Equal(fields, want) {
-			t.Errorf("fields %v, want %v", fields, want)
+		if got, want := fieldsOf(err), "name country email team.time_zone"; got != want {
+			t.Errorf("fields %q, want %q", got, want)
 		}
 	})
 }

@@ -1,6 +1,8 @@
 package directory
 
 import (
+	"net/netip"
+	"strconv"
 	"strings"
 
 	"atalaya/internal/valid"
@@ -74,11 +76,19 @@ func detectKind(raw string) EntryKind {
 	return DomainEntry
 }
 
-// entryFlag recomputes the flag of a stored canonical value.
+// entryFlag recomputes the flag of a stored canonical value. Stored values
+// are canonical, so the cheap standard parsers suffice; domains carry no
+// flag and are not parsed at all.
 func entryFlag(kind EntryKind, value string) Flag {
-	p, err := ParseEntryAs(kind, value)
-	if err != nil {
-		return Unflagged
+	switch kind {
+	case PrefixEntry:
+		if p, err := netip.ParsePrefix(value); err == nil {
+			return PrefixFlag(p)
+		}
+	case ASNEntry:
+		if n, err := strconv.ParseUint(strings.TrimPrefix(value, "AS"), 10, 32); err == nil {
+			return ASNFlag(ASN(n))
+		}
 	}
-	return p.Flag
+	return Unflagged
 }

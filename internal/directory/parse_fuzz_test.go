@@ -19,6 +19,7 @@ import (
 // checkRefusal requires a refusal to be a field error a page can show.
 func checkRefusal(t *testing.T, in string, err error) {
 	t.Helper()
+	note(err)
 	es := valid.List(err)
 	if len(es) != 1 || es[0].Field != "value" || es[0].Code == "" || es[0].Message == "" {
 		t.Fatalf("refusing %q: %v is not one complete valid.Error on \"value\"", in, err)

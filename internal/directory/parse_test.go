@@ -11,6 +11,7 @@ import (
 // and returns it.
 func wantCode(t *testing.T, err error, field, code string) *valid.Error {
 	t.Helper()
+	note(err)
 	es := valid.List(err)
 	if len(es) != 1 {
 		t.Fatalf("error = %v, want one valid.Error %s on %q", err, code, field)

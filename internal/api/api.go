@@ -1,0 +1,138 @@
+// Package api serves Atalaya's REST API under /api/v1: JSON in and out,
+// snake_case fields, errors as RFC 9457 problem details, cursor pagination,
+// and an OpenAPI 3.1 document (openapi.json, written by hand and embedded)
+// that a test keeps in step with the route table below.
+//
+// Callers authenticate with an API token ("Authorization: Bearer ata_…")
+// or with the session cookie of the pages. Handlers decode, call a domain
+// function with the caller's access.Actor, and encode: every allow or deny
+// is decided by package access inside the domain, never here.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+
+	"atalaya/internal/auth"
+	"atalaya/internal/directory"
+	"atalaya/internal/store"
+)
+
+// Prefix is the path every API route starts with.
+const Prefix = "/api/v1"
+
+// API holds what the handlers need.
+type API struct {
+	db     *store.DB
+	dir    *directory.Directory
+	auth   *auth.Auth
+	logger *slog.Logger
+}
+
+// Options configure the API.
+type Options struct {
+	DB        *store.DB // for the audit log
+	Directory *directory.Directory
+	Auth      *auth.Auth
+	Logger    *slog.Logger
+}
+
+// New returns the API over the given services.
+func New(o Options) *API {
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &API{db: o.DB, dir: o.Directory, auth: o.Auth, logger: logger}
+}
+
+// handler serves one route for an authenticated caller (the zero caller on
+// a public route). It writes the success answer itself and returns any
+// error, which the route's wrapper turns into a problem.
+type handler func(a *API, w http.ResponseWriter, r *http.Request, c caller) error
+
+// Route is one operation of the API: a method and a net/http.ServeMux path
+// pattern, which is also its path in the OpenAPI document.
+type Route struct {
+	Method  string
+	Pattern string
+	// Public routes are served without credentials.
+	Public bool
+	serve  handler
+}
+
+// routes is the API, in one place: Register serves it and the tests check
+// it against openapi.json both ways.
+var routes = []Route{
+	{Method: "GET", Pattern: Prefix + "/openapi.json", Public: true, serve: (*API).openAPI},
+	{Method: "GET", Pattern: Prefix + "/me", serve: (*API).me},
+
+	{Method: "GET", Pattern: Prefix + "/member-states", serve: (*API).listStates},
+	{Method: "GET", Pattern: Prefix + "/member-states/{code}", serve: (*API).getState},
+	{Method: "GET", Pattern: Prefix + "/member-states/{code}/contacts", serve: (*API).listContacts},
+	{Method: "POST", Pattern: Prefix + "/member-states/{code}/contacts", serve: (*API).nominateContact},
+	{Method: "POST", Pattern: Prefix + "/contacts/{id}/end", serve: (*API).endContact},
+
+	{Method: "GET", Pattern: Prefix + "/organizations", serve: (*API).listOrganizations},
+	{Method: "POST", Pattern: Prefix + "/organizations", serve: (*API).createOrganization},
+	{Method: "GET", Pattern: Prefix + "/organizations/{id}", serve: (*API).getOrganization},
+	{Method: "PATCH", Pattern: Prefix + "/organizations/{id}", serve: (*API).patchOrganization},
+	{Method: "GET", Pattern: Prefix + "/organizations/{id}/people", serve: (*API).listPeople},
+	{Method: "POST", Pattern: Prefix + "/organizations/{id}/people", serve: (*API).addPerson},
+	{Method: "GET", Pattern: Prefix + "/organizations/{id}/constituency", serve: (*API).listConstituency},
+	{Method: "POST", Pattern: Prefix + "/organizations/{id}/constituency", serve: (*API).addConstituency},
+	{Method: "DELETE", Pattern: Prefix + "/organizations/{id}/constituency/{entry_id}", serve: (*API).removeConstituency},
+	{Method: "GET", Pattern: Prefix + "/organizations/{id}/overlaps", serve: (*API).listOverlaps},
+
+	{Method: "GET", Pattern: Prefix + "/users", serve: (*API).listUsers},
+	{Method: "POST", Pattern: Prefix + "/users", serve: (*API).createUser},
+	{Method: "POST", Pattern: Prefix + "/users/{id}/disable", serve: (*API).disableUser},
+	{Method: "POST", Pattern: Prefix + "/users/{id}/enable", serve: (*API).enableUser},
+
+	{Method: "GET", Pattern: Prefix + "/tokens", serve: (*API).listTokens},
+	{Method: "POST", Pattern: Prefix + "/tokens", serve: (*API).createToken},
+	{Method: "DELETE", Pattern: Prefix + "/tokens/{id}", serve: (*API).revokeToken},
+
+	{Method: "GET", Pattern: Prefix + "/audit", serve: (*API).listAudit},
+}
+
+// Routes returns the API's operations, in the order of the route table.
+func Routes() []Route { return slices.Clone(routes) }
+
+// Register adds the API's routes through handle (the app wraps each with
+// metrics under its pattern). Besides the operations it registers, for
+// every path, a method-less pattern answering 405 with Allow, and a
+// catch-all under the prefix answering 404, so that even those answers are
+// problem details rather than the mux's plain text.
+func (a *API) Register(handle func(pattern string, h http.Handler)) {
+	allowed := map[string][]string{} // pattern -> methods, in table order
+	var paths []string
+	for _, rt := range routes {
+		handle(rt.Method+" "+rt.Pattern, a.wrap(rt))
+		if _, seen := allowed[rt.Pattern]; !seen {
+			paths = append(paths, rt.Pattern)
+		}
+		allowed[rt.Pattern] = append(allowed[rt.Pattern], rt.Method)
+		if rt.Method == http.MethodGet {
+			allowed[rt.Pattern] = append(allowed[rt.Pattern], http.MethodHead)
+		}
+	}
+	for _, p := range paths {
+		handle(p, methodNotAllowed(allowed[p]))
+	}
+	handle(Prefix+"/", http.HandlerFunc(notFound))
+}
+
+func methodNotAllowed(methods []string) http.Handler {
+	allow := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeProblem(w, r, http.StatusMethodNotAllowed, "This resource answers only "+allow+".")
+	})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeProblem(w, r, http.StatusNotFound, "There is no such API resource; see "+Prefix+"/openapi.json.")
+}
