@@ -281,3 +281,29 @@ func TestLoginWithSecondFactorAndLanguageSwitch(t *testing.T) {
 		t.Errorf("switcher redirected off-site: %q", loc)
 	}
 }
+
+func TestBadTextIsRefusedOnEveryEngine(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		c := e.Login(t, "admin@csirt-mx.example")
+		nat := e.Org(t, "DEMO-MX-NAT")
+		for _, tc := range []struct{ name, method, path, value string }{
+			{"NUL in a path", "GET", "/teams/%00", ""},
+			{"invalid UTF-8 in a path", "GET", "/teams/%ff%fe", ""},
+			{"invalid UTF-8 in a query", "GET", "/teams?q=%ff", ""},
+			{"NUL in a form field", "POST", "/teams/" + nat + "/constituency", "198.51.100.0/24\x00"},
+			{"invalid UTF-8 in a form field", "POST", "/teams/" + nat + "/constituency", "\xff\xfe"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var status int
+				if tc.method == "GET" {
+					status, _ = get(t, c, e.URL+tc.path)
+				} else {
+					status, _, _ = post(t, c, e.URL+tc.path, url.Values{"value": {tc.value}})
+				}
+				if status != http.StatusBadRequest {
+					t.Errorf("status %d, want 400", status)
+				}
+			})
+		}
+	})
+}

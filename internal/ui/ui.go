@@ -8,6 +8,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"atalaya/internal/access"
 	"atalaya/internal/auth"
@@ -66,7 +68,8 @@ func New(o Options) (*UI, error) {
 
 // Register adds the pages' routes through handle (the app wraps each with
 // metrics under its pattern).
-func (u *UI) Register(handle func(pattern string, h http.Handler)) {
+func (u *UI) Register(register func(pattern string, h http.Handler)) {
+	handle := func(pattern string, h http.Handler) { register(pattern, u.cleanText(h)) }
 	handle("GET /static/", http.FileServerFS(staticFS))
 	handle("GET /login", http.HandlerFunc(u.loginForm))
 	handle("POST /login", http.HandlerFunc(u.login))
@@ -124,3 +127,39 @@ var errTTL = valid.New("ttl_days", "token.ttl_days", "Give the lifetime as a who
 
 // errPasswordsDiffer is the field error when the confirmation differs.
 var errPasswordsDiffer = valid.New("confirm_password", "password.mismatch", "The two new passwords differ.", nil)
+
+// cleanText answers 400 to a request whose path, query or form holds text
+// that is not valid UTF-8 or holds a NUL: no store keeps such text
+// (PostgreSQL refuses it), and no person types it.
+func (u *UI) cleanText(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok := cleanString(r.URL.Path)
+		if ok && r.Method == http.MethodPost {
+			if err := r.ParseForm(); err != nil {
+				ok = false
+			}
+		}
+		if ok {
+			for k, vs := range r.Form {
+				ok = ok && cleanString(k)
+				for _, v := range vs {
+					ok = ok && cleanString(v)
+				}
+			}
+			if r.Form == nil {
+				for _, vs := range r.URL.Query() {
+					for _, v := range vs {
+						ok = ok && cleanString(v)
+					}
+				}
+			}
+		}
+		if !ok {
+			u.render(w, r, http.StatusBadRequest, "error", page{TitleKey: "error.bad_request.title", Data: "error.bad_request"})
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func cleanString(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
