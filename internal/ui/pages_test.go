@@ -90,7 +90,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 	nat := e.Org(t, "DEMO-MX-NAT")
 	pages := []string{"/", "/states", "/states/MX", "/states/BR?x=1", "/teams", "/teams?kind=sector_csirt",
 		"/teams/" + nat, "/teams/" + nat + "/edit", "/teams/" + nat + "/constituency", "/users", "/tokens",
-		"/account", "/audit", "/teams/NOSUCHTEAM"}
+		"/account", "/audit", "/teams/new", "/teams/NOSUCHTEAM"}
 	keys := catalogKeys(t)
 	want := map[string]string{"en": "Member states", "es": "Estados miembros", "pt": "Estados membros", "fr": "États membres"}
 	for lang, nav := range want {
@@ -304,6 +304,59 @@ func TestBadTextIsRefusedOnEveryEngine(t *testing.T) {
 					t.Errorf("status %d, want 400", status)
 				}
 			})
+		}
+	})
+}
+
+func TestDirectoryFormsThroughPages(t *testing.T) {
+	e := apptest.New(t)
+	sec := e.Login(t, "admin@secretariat.example")
+	t.Run("bad input keeps what was typed and names the field", func(t *testing.T) {
+		status, body, _ := post(t, sec, e.URL+"/teams/new", url.Values{"kind": {"national_csirt"},
+			"name": {"CSIRT Nacional de Panamá (prueba)"}, "country": {"PA"}, "email": {"not-an-address"}})
+		if status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", status)
+		}
+		for _, w := range []string{`value="CSIRT Nacional de Panamá (prueba)"`, `id="email-error"><p class="field-error"`} {
+			if !strings.Contains(body, w) {
+				t.Errorf("page lacks %q", w)
+			}
+		}
+		_, list := get(t, sec, e.URL+"/teams?q=Panam")
+		if strings.Contains(list, "(prueba)") {
+			t.Error("the refused organisation was created")
+		}
+	})
+	var id string
+	t.Run("the secretariat adds a team", func(t *testing.T) {
+		status, _, loc := post(t, sec, e.URL+"/teams/new", url.Values{"kind": {"national_csirt"},
+			"name": {"CSIRT Nacional de Panamá (prueba)"}, "short_name": {"TEST-PA"}, "country": {"PA"}})
+		if status != http.StatusSeeOther || !strings.HasSuffix(strings.Split(loc, "?")[0], "/edit") {
+			t.Fatalf("status %d to %q, want 303 to the profile form", status, loc)
+		}
+		id = strings.Split(strings.TrimPrefix(loc, "/teams/"), "/")[0]
+	})
+	t.Run("a person is added to it", func(t *testing.T) {
+		status, _, _ := post(t, sec, e.URL+"/teams/"+id+"/people", url.Values{"name": {"Rosa Prueba"}, "title": {"Jefa"}, "email": {"rosa@pa.example"}})
+		if status != http.StatusSeeOther {
+			t.Fatalf("status %d, want 303", status)
+		}
+		_, body := get(t, sec, e.URL+"/teams/"+id)
+		if !strings.Contains(body, "Rosa Prueba") {
+			t.Error("the person is not on the team's page")
+		}
+	})
+	t.Run("a team admin may not add organisations", func(t *testing.T) {
+		mx := e.Login(t, "admin@csirt-mx.example")
+		if status, _ := get(t, mx, e.URL+"/teams/new"); status != http.StatusForbidden {
+			t.Errorf("form: status %d, want 403", status)
+		}
+		status, _, _ := post(t, mx, e.URL+"/teams/new", url.Values{"kind": {"donor"}, "name": {"Sneaky"}})
+		if status != http.StatusForbidden {
+			t.Errorf("post: status %d, want 403", status)
+		}
+		if status, _, _ := post(t, mx, e.URL+"/teams/"+id+"/people", url.Values{"name": {"Intruder"}}); status != http.StatusForbidden {
+			t.Errorf("adding a person to another organisation: status %d, want 403", status)
 		}
 	})
 }
