@@ -184,6 +184,13 @@ func (u *UI) renderConstituency(w http.ResponseWriter, r *http.Request, status i
 func (u *UI) addConstituency(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, "value", "note")
 	entry, overlaps, err := u.dir.AddConstituency(r.Context(), actorOf(r), r.PathValue("id"), f.Value("value"), f.Value("note"))
+	if err != nil && entry.ID != "" {
+		// Stored, but the overlaps could not be read: say it was added
+		// (the editor lists overlaps again on the next page).
+		u.logger.Warn("constituency added, overlaps not read", "entry", entry.ID, "err", err)
+		redirect(w, r, "/teams/"+r.PathValue("id")+"/constituency", "done.entry_added")
+		return
+	}
 	if err != nil {
 		if f.fail(err) {
 			u.renderConstituency(w, r, http.StatusUnprocessableEntity, f, nil)
