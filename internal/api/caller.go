@@ -10,12 +10,6 @@ import (
 	"atalaya/internal/web"
 )
 
-// sessionCookie is the pages' session cookie (ui.SessionCookie). It is
-// repeated here rather than imported so the API does not depend on the
-// pages; the tests sign in through the login form and call the API with
-// the cookie it sets, so the two cannot drift apart unnoticed.
-const sessionCookie = "atalaya_session"
-
 // caller is who sends a request.
 type caller struct {
 	actor access.Actor
@@ -47,7 +41,7 @@ func (a *API) authenticate(r *http.Request) (caller, error) {
 		}
 		return caller{actor: actor, user: user, token: true}, nil
 	}
-	ck, err := r.Cookie(sessionCookie)
+	ck, err := r.Cookie(web.SessionCookie)
 	if err != nil || ck.Value == "" {
 		return caller{}, errNoCredentials
 	}

@@ -23,15 +23,7 @@ import (
 func TestBrowserConstituencyEditor(t *testing.T) {
 	e := apptest.New(t)
 	email := "analyst@csirt-mx.example"
-	actor := e.Actor(t, email)
-	enrol, err := e.App.Auth.BeginEnrolment(t.Context(), actor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, _ := totp.GenerateCode(enrol.Secret, time.Now())
-	if _, err := e.App.Auth.ConfirmEnrolment(t.Context(), actor, code); err != nil {
-		t.Fatal(err)
-	}
+	secret := e.EnrolTOTP(t, email)
 	nat := e.Org(t, "DEMO-MX-NAT")
 	ctx := browsertest.New(t)
 
@@ -57,7 +49,7 @@ func TestBrowserConstituencyEditor(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#login-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#code")))
 	// A code of the next period: the one used for enrolment is spent.
-	code, _ = totp.GenerateCode(enrol.Secret, time.Now().Add(30*time.Second))
+	code, _ := totp.GenerateCode(secret, time.Now().Add(30*time.Second))
 	step("second factor",
 		chromedp.SendKeys(chromedp.CSS("#code"), code),
 		chromedp.Click(chromedp.CSS("#code-submit")),

@@ -39,23 +39,15 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Org = org
+	teams, err := u.dir.ListTeams(ctx, a, "")
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	d.Teams = len(teams)
 	counts := map[directory.Kind]int{}
-	for after := ""; ; {
-		orgs, next, err := u.dir.ListOrganizations(ctx, a, directory.Filter{After: after, Limit: directory.MaxLimit})
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		for _, o := range orgs {
-			if o.Kind.IsCSIRT() {
-				d.Teams++
-				counts[o.Kind]++
-			}
-		}
-		if next == "" {
-			break
-		}
-		after = next
+	for _, o := range teams {
+		counts[o.Kind]++
 	}
 	for _, k := range directory.Kinds {
 		if counts[k] > 0 {
@@ -98,6 +90,15 @@ func (u *UI) states(w http.ResponseWriter, r *http.Request) {
 	lang := u.language(r, sessionOf(r).user)
 	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q")))
 	region := r.URL.Query().Get("region")
+	teams, err := u.dir.ListTeams(r.Context(), a, "")
+	if err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	perState := map[string]int{}
+	for _, o := range teams {
+		perState[o.Country]++
+	}
 	var rows []stateRow
 	for _, m := range directory.MemberStates() {
 		name := m.Name(lang)
@@ -107,12 +108,7 @@ func (u *UI) states(w http.ResponseWriter, r *http.Request) {
 		if region != "" && string(m.Region) != region {
 			continue
 		}
-		teams, err := u.dir.ListTeams(r.Context(), a, m.Code)
-		if err != nil {
-			u.fail(w, r, err)
-			return
-		}
-		rows = append(rows, stateRow{MemberState: m, LocalName: name, Teams: len(teams)})
+		rows = append(rows, stateRow{MemberState: m, LocalName: name, Teams: perState[m.Code]})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].LocalName < rows[j].LocalName })
 	f := &form{Values: map[string]string{"q": r.URL.Query().Get("q"), "region": region}}

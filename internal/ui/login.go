@@ -8,6 +8,7 @@ import (
 
 	"atalaya/internal/auth"
 	"atalaya/internal/valid"
+	"atalaya/internal/web"
 )
 
 func (u *UI) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -26,8 +27,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 		case errors.As(err, &te):
 			status = http.StatusTooManyRequests
 			w.Header().Set("Retry-After", retryAfter(te.RetryAfter))
-			f.fail(valid.New("email", "login.throttled", "Too many failed attempts; try again later.",
-				map[string]any{"Minutes": int(te.RetryAfter.Minutes()) + 1}))
+			f.fail(throttled("email", te))
 		case errors.Is(err, auth.ErrInvalidCredentials):
 			f.fail(valid.New("password", "login.failed", "Wrong e-mail or password.", nil))
 		case errors.Is(err, auth.ErrAccountDisabled):
@@ -49,10 +49,16 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(f.Value("next")), http.StatusSeeOther)
 }
 
+// throttled is the field error shown while sign-in attempts are refused.
+func throttled(field string, te *auth.ThrottledError) error {
+	return valid.New(field, "login.throttled", "Too many failed attempts; try again later.",
+		map[string]any{"Minutes": int(te.RetryAfter.Minutes()) + 1})
+}
+
 func retryAfter(d time.Duration) string { return strconv.Itoa(int(d.Seconds()) + 1) }
 
 func (u *UI) secondFactorForm(w http.ResponseWriter, r *http.Request) {
-	if _, err := r.Cookie(SessionCookie); err != nil {
+	if _, err := r.Cookie(web.SessionCookie); err != nil {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
@@ -61,7 +67,7 @@ func (u *UI) secondFactorForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) secondFactor(w http.ResponseWriter, r *http.Request) {
-	c, err := r.Cookie(SessionCookie)
+	c, err := r.Cookie(web.SessionCookie)
 	if err != nil {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
@@ -76,8 +82,7 @@ func (u *UI) secondFactor(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		case errors.As(err, &te):
-			f.fail(valid.New("code", "login.throttled", "Too many failed attempts; try again later.",
-				map[string]any{"Minutes": int(te.RetryAfter.Minutes()) + 1}))
+			f.fail(throttled("code", te))
 		case !f.fail(err):
 			u.fail(w, r, err)
 			return
@@ -90,7 +95,7 @@ func (u *UI) secondFactor(w http.ResponseWriter, r *http.Request) {
 }
 
 func (u *UI) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(SessionCookie); err == nil {
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
 		if err := u.auth.Logout(r.Context(), c.Value, u.addrOf(r)); err != nil {
 			u.logger.Warn("logout", "err", err)
 		}
@@ -106,7 +111,7 @@ func (u *UI) setLanguage(w http.ResponseWriter, r *http.Request) {
 	lang := u.i18n.Match(r.PostFormValue("lang"), "")
 	http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		Secure: u.secure, SameSite: http.SameSiteLaxMode, HttpOnly: true})
-	if c, err := r.Cookie(SessionCookie); err == nil {
+	if c, err := r.Cookie(web.SessionCookie); err == nil {
 		if actor, _, err := u.auth.ActorForSession(r.Context(), c.Value, u.addrOf(r)); err == nil {
 			if err := u.auth.SetLanguage(r.Context(), actor, lang); err != nil {
 				u.logger.Warn("saving language", "err", err)

@@ -239,15 +239,7 @@ func TestPagesKeepOrganisationsApart(t *testing.T) {
 func TestLoginWithSecondFactorAndLanguageSwitch(t *testing.T) {
 	e := apptest.New(t)
 	email := "analyst@csirt-mx.example"
-	actor := e.Actor(t, email)
-	enrol, err := e.App.Auth.BeginEnrolment(t.Context(), actor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, _ := totp.GenerateCode(enrol.Secret, time.Now())
-	if _, err := e.App.Auth.ConfirmEnrolment(t.Context(), actor, code); err != nil {
-		t.Fatal(err)
-	}
+	secret := e.EnrolTOTP(t, email)
 	c := e.Client(t)
 	status, _, loc := post(t, c, e.URL+"/login", url.Values{"email": {email}, "password": {"atalaya-demo-2026"}})
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login/second-factor") {
@@ -260,7 +252,7 @@ func TestLoginWithSecondFactorAndLanguageSwitch(t *testing.T) {
 	if status != http.StatusUnauthorized || !strings.Contains(body, `class="field-error"`) {
 		t.Fatalf("wrong code: %d", status)
 	}
-	code, _ = totp.GenerateCode(enrol.Secret, time.Now().Add(30*time.Second))
+	code, _ := totp.GenerateCode(secret, time.Now().Add(30*time.Second))
 	status, _, loc = post(t, c, e.URL+"/login/second-factor", url.Values{"code": {code}})
 	if status != http.StatusSeeOther || loc != "/" {
 		t.Fatalf("code step: %d to %q", status, loc)

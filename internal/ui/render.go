@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
 	"atalaya/internal/access"
 	"atalaya/internal/auth"
@@ -27,7 +26,6 @@ var funcs = template.FuncMap{
 	"has": func(a access.Actor, act string, orgID string) bool {
 		return access.Can(a, access.Action(act), access.Target{OrgID: orgID})
 	},
-	"upper": strings.ToUpper,
 	// pair hands a partial both the page (for the localizer) and a value.
 	"pair": func(p page, v any) pagePair { return pagePair{P: p, V: v} },
 	"list": func(s ...string) []string { return s },
@@ -35,12 +33,6 @@ var funcs = template.FuncMap{
 		return formField{P: p, Name: name, ID: strings.ReplaceAll(name, ".", "-"), LabelKey: labelKey, Type: typ}
 	},
 	"int64": func(n int) int64 { return int64(n) },
-	"deref": func(t *time.Time) time.Time {
-		if t == nil {
-			return time.Time{}
-		}
-		return *t
-	},
 }
 
 func parsePages() (pageSet, error) {

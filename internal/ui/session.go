@@ -9,6 +9,7 @@ import (
 
 	"atalaya/internal/access"
 	"atalaya/internal/auth"
+	"atalaya/internal/web"
 )
 
 type sessionKey struct{}
@@ -32,7 +33,7 @@ func actorOf(r *http.Request) access.Actor { return sessionOf(r).actor }
 // sends the visitor to the login page and back here afterwards.
 func (u *UI) signedIn(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(SessionCookie)
+		c, err := r.Cookie(web.SessionCookie)
 		if err == nil {
 			actor, user, err := u.auth.ActorForSession(r.Context(), c.Value, u.addrOf(r))
 			switch {
@@ -57,12 +58,12 @@ func (u *UI) signedIn(h http.HandlerFunc) http.HandlerFunc {
 }
 
 func (u *UI) setSessionCookie(w http.ResponseWriter, token string, maxAge time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		Secure: u.secure, SameSite: http.SameSiteLaxMode, MaxAge: int(maxAge.Seconds())})
 }
 
 func (u *UI) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: web.SessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: u.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 

@@ -25,24 +25,19 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// SessionCookie is the name of the session cookie (its value is the random
-// session token; the store keeps only its hash).
-const SessionCookie = "atalaya_session"
-
 // LangCookie remembers the language chosen by a visitor not signed in.
 const LangCookie = "atalaya_lang"
 
 // UI holds what the pages need.
 type UI struct {
-	db      *store.DB
-	dir     *directory.Directory
-	auth    *auth.Auth
-	i18n    *i18n.Bundle
-	logger  *slog.Logger
-	pages   pageSet
-	secure  bool // cookies only over HTTPS
-	addrOf  func(*http.Request) string
-	version string
+	db     *store.DB
+	dir    *directory.Directory
+	auth   *auth.Auth
+	i18n   *i18n.Bundle
+	logger *slog.Logger
+	pages  pageSet
+	secure bool // cookies only over HTTPS
+	addrOf func(*http.Request) string
 }
 
 // Options configure the UI.

@@ -13,6 +13,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"atalaya/internal/access"
 	"atalaya/internal/app"
@@ -123,6 +126,26 @@ func (e *Env) Actor(t testing.TB, email string) access.Actor {
 		t.Fatalf("session of %s: %v", email, err)
 	}
 	return a
+}
+
+// EnrolTOTP turns on the second factor of a demo user and returns the
+// secret, so a test can compute the codes an authenticator app would show.
+// The code used to confirm is spent: sign in with one of the next period.
+func (e *Env) EnrolTOTP(t testing.TB, email string) string {
+	t.Helper()
+	actor := e.Actor(t, email)
+	enrol, err := e.App.Auth.BeginEnrolment(context.Background(), actor)
+	if err != nil {
+		t.Fatalf("TOTP enrolment of %s: %v", email, err)
+	}
+	code, err := totp.GenerateCode(enrol.Secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Auth.ConfirmEnrolment(context.Background(), actor, code); err != nil {
+		t.Fatalf("confirming TOTP of %s: %v", email, err)
+	}
+	return enrol.Secret
 }
 
 // Token creates an API token for a demo user and returns its secret.
