@@ -33,6 +33,14 @@ var want = map[Action]map[Role]string{
 	ViewAudit: {SecretariatAdmin: "goxs", TeamAdmin: "os"},
 	ManageOwnAccount: {SecretariatAdmin: "s", SecretariatOfficer: "s", TeamAdmin: "s", Analyst: "s",
 		GovernmentContact: "s", Expert: "s", Observer: "s"},
+	ViewIntel: {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs", TeamAdmin: "goxs", Analyst: "goxs",
+		GovernmentContact: "goxs", Expert: "goxs", Observer: "goxs"},
+	CreateIntel:         {SecretariatAdmin: "os", SecretariatOfficer: "os", TeamAdmin: "os", Analyst: "os"},
+	EditIntel:           {SecretariatAdmin: "os", SecretariatOfficer: "os", TeamAdmin: "os", Analyst: "os"},
+	DeleteIntel:         {SecretariatAdmin: "os", TeamAdmin: "os"},
+	ReportSighting:      {TeamAdmin: "os", Analyst: "os"},
+	ManageSharingGroups: {SecretariatAdmin: "os", TeamAdmin: "os"},
+	ManageCollections:   {SecretariatAdmin: "goxs"},
 }
 
 func target(c rune) Target {

@@ -17,17 +17,30 @@ const (
 	RevokeToken      Action = "tokens.revoke"     // revoke an API token
 	ViewAudit        Action = "audit.view"        // read the audit log
 	ManageOwnAccount Action = "account.manage"    // own password, language, second factor
+
+	// Information sharing (issue 3). Whether a given object may be seen is
+	// decided by CanSeeIntel; these gate what may be done.
+	ViewIntel           Action = "intel.view"           // open the intel pages, TAXII, exports at all
+	CreateIntel         Action = "intel.create"         // share a new object (form, import, TAXII POST) as the own org
+	EditIntel           Action = "intel.edit"           // new version, revoke, change TLP or distribution of an own object
+	DeleteIntel         Action = "intel.delete"         // remove an own object for good (TAXII DELETE)
+	ReportSighting      Action = "intel.sight"          // report an indicator seen, as the own org
+	ManageSharingGroups Action = "sharinggroups.manage" // create a sharing group, change its members
+	ManageCollections   Action = "collections.manage"   // define TAXII collections beyond the defaults
 )
 
 // Actions lists every action, for the table test and the docs.
 var Actions = []Action{ViewDirectory, EditOrganization, EditConstituency, EditContacts, ViewUsers,
-	ManageUsers, ViewTokens, CreateToken, RevokeToken, ViewAudit, ManageOwnAccount}
+	ManageUsers, ViewTokens, CreateToken, RevokeToken, ViewAudit, ManageOwnAccount,
+	ViewIntel, CreateIntel, EditIntel, DeleteIntel, ReportSighting, ManageSharingGroups, ManageCollections}
 
 // scopeOf says which token scope an action needs.
 var scopeOf = map[Action]Scope{
 	ViewDirectory: ScopeRead, EditOrganization: ScopeWrite, EditConstituency: ScopeWrite,
 	EditContacts: ScopeWrite, ViewUsers: ScopeAdmin, ManageUsers: ScopeAdmin, ViewTokens: ScopeAdmin,
 	CreateToken: ScopeAdmin, RevokeToken: ScopeAdmin, ViewAudit: ScopeAdmin, ManageOwnAccount: ScopeAdmin,
+	ViewIntel: ScopeRead, CreateIntel: ScopeWrite, EditIntel: ScopeWrite, DeleteIntel: ScopeWrite,
+	ReportSighting: ScopeWrite, ManageSharingGroups: ScopeWrite, ManageCollections: ScopeAdmin,
 }
 
 // Target is what an action touches: the organisation that owns it and, for
@@ -72,6 +85,21 @@ func Can(a Actor, act Action, t Target) bool {
 		return (t.OrgID == "" && a.Has(SecretariatAdmin)) || (t.OrgID != "" && (a.Has(SecretariatAdmin) || (own && a.Has(TeamAdmin))))
 	case ManageOwnAccount:
 		return self
+	case ViewIntel:
+		return len(a.Roles) > 0
+	case CreateIntel, EditIntel:
+		// Teams and the secretariat (advisories) share as their own
+		// organisation; nobody writes in another's name.
+		return own && a.any(TeamAdmin, Analyst, SecretariatAdmin, SecretariatOfficer)
+	case DeleteIntel:
+		return own && a.any(TeamAdmin, SecretariatAdmin)
+	case ReportSighting:
+		return own && a.any(TeamAdmin, Analyst)
+	case ManageSharingGroups:
+		// A sharing group is kept by its owner organisation's admins.
+		return own && a.any(TeamAdmin, SecretariatAdmin)
+	case ManageCollections:
+		return a.Has(SecretariatAdmin)
 	}
 	return false
 }
