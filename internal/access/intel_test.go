@@ -7,8 +7,10 @@ import (
 
 // seeWant says, for a reader of each kind, which objects of another
 // organisation it sees. Objects are named tlp/distribution:
-//   m = all members, g = the reader's sharing group, G = a group the reader is
-//   not in, o = the reader's organisation named, O = another organisation named.
+//
+//	m = all members, g = the reader's sharing group, G = a group the reader is
+//	not in, o = the reader's organisation named, O = another organisation named.
+//
 // Written by hand from the rules in CanSeeIntel's doc and TLP 2.0.
 var seeWant = map[string]string{
 	// a CSIRT analyst: everything that reaches the organisation, RED only by name or group
