@@ -1,0 +1,63 @@
+package intel
+
+import (
+	"slices"
+	"testing"
+
+	"atalaya/internal/access"
+	"atalaya/internal/valid"
+)
+
+func TestListFilters(t *testing.T) {
+	each(t, func(t *testing.T, s *Store) {
+		a, b := analyst("org-a"), analyst("org-b")
+		members := func(tlp access.TLP) Sharing { return Sharing{TLP: tlp, Members: true} }
+		mustPut(t, s, a, members(access.TLPGreen), indicator("Campaña México 50%", "[ipv4-addr:value = '198.51.100.1']"))
+		mustPut(t, s, a, members(access.TLPAmber), indicator("Phishing kit", "[domain-name:value = 'kit.example']"))
+		mustPut(t, s, b, members(access.TLPClear), indicator("Scanner", "[ipv4-addr:value = '198.51.100.2']"))
+		if _, err := s.SaveReport(ctx, b, ReportInput{Name: "Weekly", ObjectRefs: []string{}, Sharing: members(access.TLPClear)}); err == nil {
+			t.Fatal("a report without objects was saved")
+		}
+		names := func(f Filter) []string {
+			t.Helper()
+			p, err := s.List(ctx, analyst("org-c"), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, o := range p.Objects {
+				out = append(out, o.Name)
+			}
+			return out
+		}
+		cases := []struct {
+			name string
+			f    Filter
+			want []string
+		}{
+			{"everything, oldest first", Filter{}, []string{"Campaña México 50%", "Phishing kit", "Scanner"}},
+			{"newest first", Filter{NewestFirst: true}, []string{"Scanner", "Phishing kit", "Campaña México 50%"}},
+			{"words without accents", Filter{Query: "campana mexico"}, []string{"Campaña México 50%"}},
+			{"percent is a character", Filter{Query: "50%"}, []string{"Campaña México 50%"}},
+			{"underscore is a character", Filter{Query: "_"}, nil},
+			{"by value", Filter{Query: "KIT.example."}, []string{"Phishing kit"}},
+			{"by organisation", Filter{OrgID: "org-b"}, []string{"Scanner"}},
+			{"by TLP", Filter{TLPs: []access.TLP{access.TLPAmber, access.TLPClear}}, []string{"Phishing kit", "Scanner"}},
+			{"by type", Filter{Types: []string{"report"}}, nil},
+			{"by spec version", Filter{SpecVersions: []string{"2.0"}}, nil},
+			{"page of 2", Filter{Limit: 2}, []string{"Campaña México 50%", "Phishing kit"}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				if got := names(tc.f); !slices.Equal(got, tc.want) {
+					t.Errorf("got %q, want %q", got, tc.want)
+				}
+			})
+		}
+		for _, bad := range []string{"nope", "a-1", "azzzzzzzzzzzzzzzzzzzz"} {
+			if _, err := s.List(ctx, b, Filter{Next: bad}); len(valid.List(err)) == 0 || valid.List(err)[0].Field != "next" {
+				t.Errorf("cursor %q: %v, want a valid.Error on next", bad, err)
+			}
+		}
+	})
+}
