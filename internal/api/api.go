@@ -17,6 +17,7 @@ import (
 
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
+	"atalaya/internal/intel"
 	"atalaya/internal/store"
 )
 
@@ -28,6 +29,7 @@ type API struct {
 	db     *store.DB
 	dir    *directory.Directory
 	auth   *auth.Auth
+	intel  *intel.Store
 	logger *slog.Logger
 }
 
@@ -36,6 +38,7 @@ type Options struct {
 	DB        *store.DB // for the audit log
 	Directory *directory.Directory
 	Auth      *auth.Auth
+	Intel     *intel.Store // shared intel, sharing groups, collections
 	Logger    *slog.Logger
 }
 
@@ -45,7 +48,7 @@ func New(o Options) *API {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{db: o.DB, dir: o.Directory, auth: o.Auth, logger: logger}
+	return &API{db: o.DB, dir: o.Directory, auth: o.Auth, intel: o.Intel, logger: logger}
 }
 
 // handler serves one route for an authenticated caller (the zero caller on
@@ -96,16 +99,49 @@ var routes = []Route{
 	{Method: "DELETE", Pattern: Prefix + "/tokens/{id}", serve: (*API).revokeToken},
 
 	{Method: "GET", Pattern: Prefix + "/audit", serve: (*API).listAudit},
+
+	{Method: "GET", Pattern: Prefix + "/intel", serve: (*API).listIntel},
+	{Method: "POST", Pattern: Prefix + "/intel/objects", serve: (*API).postObjects},
+	{Method: "POST", Pattern: Prefix + "/intel/import", serve: (*API).importIntel},
+	{Method: "GET", Pattern: Prefix + "/intel/export", serve: (*API).exportIntel},
+	{Method: "GET", Pattern: Prefix + "/intel/{id}", serve: (*API).getIntel},
+	{Method: "GET", Pattern: Prefix + "/intel/{id}/versions", serve: (*API).listVersions},
+	{Method: "GET", Pattern: Prefix + "/intel/{id}/related", serve: (*API).listRelated},
+	{Method: "GET", Pattern: Prefix + "/intel/{id}/correlations", serve: (*API).listCorrelations},
+	{Method: "GET", Pattern: Prefix + "/intel/{id}/sightings", serve: (*API).listSightings},
+	{Method: "POST", Pattern: Prefix + "/intel/{id}/sightings", serve: (*API).postSighting},
+	{Method: "POST", Pattern: Prefix + "/intel/{id}/revoke", serve: (*API).revokeIntel},
+	{Method: "PUT", Pattern: Prefix + "/intel/{id}/sharing", serve: (*API).putSharing},
+	{Method: "GET", Pattern: Prefix + "/lookup", serve: (*API).lookup},
+
+	{Method: "GET", Pattern: Prefix + "/sharing-groups", serve: (*API).listGroups},
+	{Method: "POST", Pattern: Prefix + "/sharing-groups", serve: (*API).createGroup},
+	{Method: "GET", Pattern: Prefix + "/sharing-groups/{id}", serve: (*API).getGroup},
+	{Method: "PUT", Pattern: Prefix + "/sharing-groups/{id}", serve: (*API).updateGroup},
+
+	{Method: "GET", Pattern: Prefix + "/notifications", serve: (*API).listNotifications},
+	{Method: "POST", Pattern: Prefix + "/notifications/read", serve: (*API).markNotificationsRead},
+
+	{Method: "GET", Pattern: Prefix + "/collections", serve: (*API).listCollections},
+	{Method: "POST", Pattern: Prefix + "/collections", serve: (*API).createCollection},
 }
 
 // Routes returns the API's operations, in the order of the route table.
 func Routes() []Route { return slices.Clone(routes) }
 
+// otherMethods are the methods a path answers 405 to when it does not
+// serve them. They are registered one by one rather than as a method-less
+// pattern, which net/http refuses beside a method pattern of a wider path
+// ("/intel/objects" against "GET /intel/{id}"). Any other method falls to
+// the catch-all's 404.
+var otherMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodOptions, http.MethodTrace}
+
 // Register adds the API's routes through handle (the app wraps each with
 // metrics under its pattern). Besides the operations it registers, for
-// every path, a method-less pattern answering 405 with Allow, and a
-// catch-all under the prefix answering 404, so that even those answers are
-// problem details rather than the mux's plain text.
+// every path, the other methods answering 405 with Allow, and a catch-all
+// under the prefix answering 404, so that even those answers are problem
+// details rather than the mux's plain text.
 func (a *API) Register(handle func(pattern string, h http.Handler)) {
 	allowed := map[string][]string{} // pattern -> methods, in table order
 	var paths []string
@@ -120,7 +156,12 @@ func (a *API) Register(handle func(pattern string, h http.Handler)) {
 		}
 	}
 	for _, p := range paths {
-		handle(p, methodNotAllowed(allowed[p]))
+		h := methodNotAllowed(allowed[p])
+		for _, m := range otherMethods {
+			if !slices.Contains(allowed[p], m) {
+				handle(m+" "+p, h)
+			}
+		}
 	}
 	handle(Prefix+"/", http.HandlerFunc(notFound))
 }

@@ -110,18 +110,24 @@ func (s *spec) schema(t *testing.T, pointer string) *jsonschema.Schema {
 func escape(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
 
 // operation finds the documented path template that matches path and the
-// pointer of its operation for method.
+// pointer of its operation for method. Where several match, the one with
+// the fewest wildcards wins, as in net/http: /intel/objects before
+// /intel/{id}.
 func (s *spec) operation(method, path string) (template, pointer string, ok bool) {
 	path, _, _ = strings.Cut(path, "?")
 	paths, _ := s.doc["paths"].(map[string]any)
+	best := -1
 	for tpl := range paths {
-		if matchTemplate(tpl, path) {
-			pointer = "#/paths/" + escape(tpl) + "/" + strings.ToLower(method)
-			_, ok = s.at(pointer)
-			return tpl, pointer, ok
+		if n := strings.Count(tpl, "{"); matchTemplate(tpl, path) && (best < 0 || n < best) {
+			template, best = tpl, n
 		}
 	}
-	return "", "", false
+	if best < 0 {
+		return "", "", false
+	}
+	pointer = "#/paths/" + escape(template) + "/" + strings.ToLower(method)
+	_, ok = s.at(pointer)
+	return template, pointer, ok
 }
 
 // matchTemplate reports whether path fits an OpenAPI path template, each
