@@ -22,6 +22,7 @@ type dashboardData struct {
 	Recent    []audit.Entry
 	CanAudit  bool
 	TeamsByKd []kindCount
+	Intel     *intelDashboard // unread sighting notifications; nil without intel
 }
 
 type kindCount struct {
@@ -66,6 +67,10 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Entries, d.Overlaps = len(entries), len(overlaps)
+	}
+	if d.Intel, err = u.loadIntelDashboard(ctx, a); err != nil {
+		u.fail(w, r, err)
+		return
 	}
 	if access.Can(a, access.ViewAudit, access.Target{OrgID: a.OrgID}) {
 		d.CanAudit = true

@@ -40,14 +40,17 @@ func parsePages() (pageSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	// Partials shared by the pages of one domain live in *_partials.html
+	// beside partials.html; every page is parsed with all of them.
+	layout, err := template.New("layout.html").Funcs(funcs).Funcs(intelFuncs).ParseFS(templateFS, "templates/layout.html",
+		"templates/partials.html", "templates/*_partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parsing layout: %w", err)
 	}
 	set := pageSet{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "partials" {
+		if name == "layout" || name == "partials" || strings.HasSuffix(name, "_partials") {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, f)
@@ -115,7 +118,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 		p.Form = &form{}
 	}
 	p.Form.l = p.L
-	if done := r.URL.Query().Get("done"); p.Flash == "" && strings.HasPrefix(done, "done.") {
+	if done := r.URL.Query().Get("done"); p.Flash == "" && isFlashKey(done) {
 		// Only catalog keys of success messages: the URL cannot make the
 		// page say arbitrary text.
 		p.Flash = done
@@ -131,6 +134,19 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// flashPrefixes are the catalog prefixes of success messages a redirect
+// may name in ?done=: "done." and the intel pages' own "<domain>.done.".
+var flashPrefixes = []string{"done.", "intel.done.", "sighting.done.", "group.done.", "collection.done."}
+
+func isFlashKey(k string) bool {
+	for _, p := range flashPrefixes {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // language picks the page language: the user's setting, else the cookie set

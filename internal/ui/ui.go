@@ -15,6 +15,7 @@ import (
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
 	"atalaya/internal/i18n"
+	"atalaya/internal/intel"
 	"atalaya/internal/store"
 	"atalaya/internal/valid"
 )
@@ -32,6 +33,7 @@ const LangCookie = "atalaya_lang"
 type UI struct {
 	db     *store.DB
 	dir    *directory.Directory
+	intel  *intel.Store
 	auth   *auth.Auth
 	i18n   *i18n.Bundle
 	logger *slog.Logger
@@ -44,6 +46,7 @@ type UI struct {
 type Options struct {
 	DB           *store.DB
 	Directory    *directory.Directory
+	Intel        *intel.Store
 	Auth         *auth.Auth
 	I18n         *i18n.Bundle
 	Logger       *slog.Logger
@@ -57,7 +60,7 @@ func New(o Options) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &UI{db: o.DB, dir: o.Directory, auth: o.Auth, i18n: o.I18n, logger: o.Logger, pages: pages,
+	return &UI{db: o.DB, dir: o.Directory, intel: o.Intel, auth: o.Auth, i18n: o.I18n, logger: o.Logger, pages: pages,
 		secure: o.SecureCookie, addrOf: o.ClientAddr}, nil
 }
 
@@ -99,6 +102,7 @@ func (u *UI) Register(register func(pattern string, h http.Handler)) {
 	handle("POST /account/totp", http.HandlerFunc(u.signedIn(u.beginTOTP)))
 	handle("POST /account/totp/confirm", http.HandlerFunc(u.signedIn(u.confirmTOTP)))
 	handle("GET /audit", http.HandlerFunc(u.signedIn(u.auditLog)))
+	u.registerIntel(handle)
 }
 
 // fail renders the page for a domain error: 403, 404, or 500 (logged; the
