@@ -26,7 +26,7 @@ func (c *demoCmd) Run(e *env) error {
 	}
 	logger := newLogger(e)
 	a, err := app.Open(e.ctx, app.Config{DataDir: dataDir, Addr: c.Addr, TLSCert: c.TLSCert, TLSKey: c.TLSKey,
-		TrustProxy: c.TrustProxy}, logger)
+		TrustProxy: c.TrustProxy, WarningLists: c.WarningLists}, logger)
 	if err != nil {
 		return err
 	}

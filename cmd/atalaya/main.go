@@ -31,6 +31,8 @@ type cli struct {
 	User    userCmd    `cmd:"" help:"Manage accounts."`
 	Token   tokenCmd   `cmd:"" help:"Manage API tokens."`
 	Audit   auditCmd   `cmd:"" help:"Work with the audit log."`
+	Import  importCmd  `cmd:"" help:"Import STIX bundles, MISP events or feeds, or CSV lists of indicators as an account's organisation."`
+	Export  exportCmd  `cmd:"" help:"Export what an account may see as a STIX bundle, MISP events, a MISP feed or CSV."`
 	Bench   benchCmd   `cmd:"" help:"Measure login, directory pages and constituency updates on a temporary store."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }

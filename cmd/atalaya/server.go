@@ -15,6 +15,9 @@ type httpFlags struct {
 	TLSCert    string `help:"TLS certificate file (PEM); with --tls-key serves HTTPS." env:"ATALAYA_TLS_CERT" type:"path"`
 	TLSKey     string `help:"TLS private key file (PEM)." env:"ATALAYA_TLS_KEY" type:"path"`
 	TrustProxy bool   `help:"Trust X-Forwarded-For from a reverse proxy for client addresses." env:"ATALAYA_TRUST_PROXY"`
+	// Intel settings ride with the server flags: only a serving process
+	// shows correlations.
+	WarningLists string `help:"Directory of MISP warning lists (holding lists/*/list.json): values on them are not correlated." env:"ATALAYA_WARNING_LISTS" type:"path"`
 }
 
 type serveCmd struct {
@@ -34,7 +37,7 @@ func (c *serveCmd) Run(e *env) error {
 
 func (c *serveCmd) config() app.Config {
 	return app.Config{DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, Addr: c.Addr,
-		TLSCert: c.TLSCert, TLSKey: c.TLSKey, TrustProxy: c.TrustProxy}
+		TLSCert: c.TLSCert, TLSKey: c.TLSKey, TrustProxy: c.TrustProxy, WarningLists: c.WarningLists}
 }
 
 type migrateCmd struct {

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"atalaya/internal/audit"
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
 	"atalaya/internal/i18n"
+	"atalaya/internal/intel"
+	"atalaya/internal/misp"
 	"atalaya/internal/store"
 	"atalaya/internal/web"
 )
@@ -25,6 +28,9 @@ type Config struct {
 	TLSCert     string
 	TLSKey      string
 	TrustProxy  bool
+	// WarningLists is a directory of MISP warning lists (lists/*/list.json);
+	// values on them are shown with a note and not correlated.
+	WarningLists string
 	// AuthOptions lets tests and the demo use cheaper password hashing.
 	AuthOptions auth.Options
 }
@@ -41,11 +47,12 @@ type App struct {
 	Auth      *auth.Auth
 	I18n      *i18n.Bundle
 	Metrics   *web.Metrics
+	Intel     *intel.Store
 }
 
 // Migrations lists every domain's schema in dependency order.
 func Migrations() []store.Migrations {
-	return []store.Migrations{audit.Migrations(), directory.Migrations(), auth.Migrations()}
+	return []store.Migrations{audit.Migrations(), directory.Migrations(), auth.Migrations(), intel.Migrations()}
 }
 
 // Open opens the store, applies pending migrations and builds the services.
@@ -73,6 +80,18 @@ func New(db *store.DB, cfg Config, logger *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading message catalogs: %w", err)
 	}
+	intelOpts := intel.Options{}
+	if cfg.WarningLists != "" {
+		lists, err := misp.LoadWarningLists(os.DirFS(cfg.WarningLists))
+		if err != nil {
+			return nil, fmt.Errorf("loading warning lists from %s: %w", cfg.WarningLists, err)
+		}
+		if len(lists.Lists()) == 0 {
+			// A wrong path would otherwise silently correlate everything.
+			return nil, fmt.Errorf("loading warning lists: no lists/*/list.json under %s", cfg.WarningLists)
+		}
+		intelOpts.Warnings = lists
+	}
 	return &App{
 		Config:    cfg,
 		Logger:    logger,
@@ -81,6 +100,7 @@ func New(db *store.DB, cfg Config, logger *slog.Logger) (*App, error) {
 		Auth:      auth.New(db, cfg.AuthOptions),
 		I18n:      bundle,
 		Metrics:   web.NewMetrics(),
+		Intel:     intel.New(db, intelOpts),
 	}, nil
 }
 

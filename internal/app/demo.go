@@ -42,8 +42,11 @@ func SeedDemo(ctx context.Context, a *App) (directory.DemoOrgs, error) {
 		return orgs, err
 	}
 	existing, _, err := a.Auth.ListUsers(ctx, sys, auth.Filter{Limit: 1})
-	if err != nil || len(existing) > 0 {
+	if err != nil {
 		return orgs, err
+	}
+	if len(existing) > 0 {
+		return orgs, seedDemoIntel(ctx, a, orgs)
 	}
 	for _, u := range DemoUsers {
 		orgID, ok := orgs.ByShortName[u.Org]
@@ -56,5 +59,5 @@ func SeedDemo(ctx context.Context, a *App) (directory.DemoOrgs, error) {
 			return orgs, fmt.Errorf("demo user %s: %w", u.Email, err)
 		}
 	}
-	return orgs, nil
+	return orgs, seedDemoIntel(ctx, a, orgs)
 }

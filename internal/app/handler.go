@@ -5,6 +5,7 @@ import (
 	"net/netip"
 
 	"atalaya/internal/api"
+	"atalaya/internal/taxii"
 	"atalaya/internal/ui"
 	"atalaya/internal/web"
 )
@@ -25,13 +26,14 @@ func (a *App) Handler() http.Handler {
 func (a *App) handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, a.Metrics.Wrap(pattern, h)) }
-	pages, err := ui.New(ui.Options{DB: a.DB, Directory: a.Directory, Auth: a.Auth, I18n: a.I18n,
+	pages, err := ui.New(ui.Options{DB: a.DB, Directory: a.Directory, Intel: a.Intel, Auth: a.Auth, I18n: a.I18n,
 		Logger: a.Logger, SecureCookie: a.Config.TLS(), ClientAddr: web.ClientAddr})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(handle)
-	api.New(api.Options{DB: a.DB, Directory: a.Directory, Auth: a.Auth, Logger: a.Logger}).Register(handle)
+	api.New(api.Options{DB: a.DB, Directory: a.Directory, Auth: a.Auth, Intel: a.Intel, Logger: a.Logger}).Register(handle)
+	taxii.New(a.Intel, a.Auth, taxii.Options{Logger: a.Logger}).Register(handle)
 	healthz, readyz := web.Health(a.DB.Ping)
 	mux.Handle("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz)

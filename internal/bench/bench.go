@@ -69,6 +69,10 @@ func Run(ctx context.Context, o Options, out io.Writer) ([]Result, error) {
 	base := "http://" + ln.Addr().String()
 	s := &session{base: base}
 	nat := orgs.ByShortName["DEMO-MX-NAT"]
+	in, err := seedIntel(ctx, a, base, 1000)
+	if err != nil {
+		return nil, fmt.Errorf("seeding intel: %w", err)
+	}
 	logins := max(o.Requests/10, 10)
 	var results []Result
 	for _, sc := range []struct {
@@ -81,6 +85,12 @@ func Run(ctx context.Context, o Options, out io.Writer) ([]Result, error) {
 		{"team profile page (GET /teams/{id})", o.Requests, func(int) error { return s.get("/teams/" + nat) }},
 		{"member state page (GET /states/MX)", o.Requests, func(int) error { return s.get("/states/MX") }},
 		{"constituency update (POST add prefix, audited)", o.Requests, func(i int) error { return s.add(nat, i) }},
+		{"TAXII objects page (1,000 indicators)", max(o.Requests/10, 10), func(int) error { return in.taxiiPage(1000) }},
+		{"TAXII manifest page (1,000 entries)", max(o.Requests/10, 10), func(int) error { return in.taxiiManifest(1000) }},
+		{"correlation look-up (GET /api/v1/lookup)", o.Requests, func(i int) error { return in.lookup(i) }},
+		{"intel search page (GET /intel?q=IP)", o.Requests, func(i int) error { return s.get(in.searchPath(i)) }},
+		{"indicator page (versions, correlations, sightings)", o.Requests, func(i int) error { return s.get(in.objectPath(i)) }},
+		{"STIX bundle upload (POST 100 indicators)", max(o.Requests/10, 10), func(i int) error { return in.upload(i, 100) }},
 	} {
 		r, err := measure(sc.name, sc.n, sc.fn)
 		if err != nil {

@@ -18,15 +18,15 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}
-	if len(results) != 5 {
-		t.Fatalf("%d results, want 5", len(results))
+	if len(results) != 11 {
+		t.Fatalf("%d results, want 11", len(results))
 	}
 	for _, r := range results {
 		if r.N == 0 || r.P50 <= 0 || r.P99 < r.P50 {
 			t.Errorf("%s: implausible figures %+v", r.Name, r)
 		}
 	}
-	if !strings.Contains(out.String(), "constituency update") {
+	if !strings.Contains(out.String(), "constituency update") || !strings.Contains(out.String(), "TAXII objects page") {
 		t.Errorf("table lacks a scenario:\n%s", out.String())
 	}
 }
