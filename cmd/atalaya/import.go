@@ -174,7 +174,7 @@ func printReport(w io.Writer, path string, rep exchange.Report) {
 			if r.ID != "" {
 				where += " " + r.ID
 			}
-			if r.Field != "" {
+			if r.Field != "" && !strings.HasPrefix(r.Message, r.Field+":") {
 				where += ", " + r.Field
 			}
 		}

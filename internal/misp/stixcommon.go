@@ -1,7 +1,6 @@
 package misp
 
 import (
-	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
 	"slices"
@@ -118,26 +117,13 @@ func mustUUID(s string) [16]byte {
 }
 
 // uuid5 returns the RFC 4122 version 5 UUID of name in namespace.
-func uuid5(namespace [16]byte, name string) string {
-	h := sha1.New()
-	h.Write(namespace[:])
-	h.Write([]byte(name))
-	sum := h.Sum(nil)
-	sum[6] = sum[6]&0x0f | 0x50
-	sum[8] = sum[8]&0x3f | 0x80
-	x := hex.EncodeToString(sum[:16])
-	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
-}
+func uuid5(namespace [16]byte, name string) string { return stix.UUID5(namespace, name) }
 
 // scoID returns the deterministic id of a cyber-observable from its
 // id-contributing properties, serialised as canonical JSON (keys sorted, no
 // white space), as STIX 2.1 section 2.9 asks.
 func scoID(objType string, contributing map[string]any) string {
-	text, err := marshal(contributing)
-	if err != nil {
-		text = []byte(objType)
-	}
-	return objType + "--" + uuid5(scoNamespace, string(text))
+	return stix.SCOID(objType, contributing)
 }
 
 // uuidOf returns the UUID part of a STIX id.

@@ -25,7 +25,7 @@ func SCOID(objType string, contributing map[string]any) string {
 	}
 	var b strings.Builder
 	writeCanonical(&b, contributing)
-	return objType + "--" + uuid5(scoNamespace, b.String())
+	return objType + "--" + UUID5(scoNamespace, b.String())
 }
 
 // idHash picks the one hash that contributes to a file's id, in the order
@@ -119,8 +119,10 @@ func writeCanonicalString(b *strings.Builder, s string) {
 	b.WriteByte('"')
 }
 
-// uuid5 returns the RFC 4122 version 5 UUID of name in namespace.
-func uuid5(namespace [16]byte, name string) string {
+// UUID5 returns the RFC 4122 version 5 UUID of name in namespace: the
+// deterministic ids of SCOs here, and of whatever other packages derive
+// from a name (MISP mappings, Atalaya's own identities and collections).
+func UUID5(namespace [16]byte, name string) string {
 	h := sha1.New()
 	h.Write(namespace[:])
 	h.Write([]byte(name))
