@@ -41,6 +41,8 @@ var want = map[Action]map[Role]string{
 	ReportSighting:      {TeamAdmin: "os", Analyst: "os"},
 	ManageSharingGroups: {SecretariatAdmin: "os", TeamAdmin: "os"},
 	ManageCollections:   {SecretariatAdmin: "goxs"},
+	ViewStatus: {SecretariatAdmin: "os", SecretariatOfficer: "s", TeamAdmin: "os", Analyst: "s",
+		GovernmentContact: "s", Expert: "s", Observer: "s"},
 }
 
 func target(c rune) Target {
@@ -98,6 +100,12 @@ func TestCanSpecialActors(t *testing.T) {
 		{"admin token manages users", withScopes(admin, ScopeAdmin), ManageUsers, Target{OrgID: "x"}, true},
 		{"empty scope list allows nothing", withScopes(admin), ViewDirectory, Target{}, false},
 		{"unknown action denied", admin, Action("nuke"), Target{}, false},
+		{"read token reads a colleague's status as an admin",
+			withScopes(Actor{UserID: "u", OrgID: "a", Roles: []Role{TeamAdmin}}, ScopeRead), ViewStatus, Target{OrgID: "a", OwnerID: "v"}, true},
+		{"read token reads its own status", withScopes(Actor{UserID: "u", OrgID: "a", Roles: []Role{Analyst}}, ScopeRead),
+			ViewStatus, Target{OrgID: "a", OwnerID: "u"}, true},
+		{"another organisation's admin reads no status", Actor{UserID: "u", OrgID: "b", Roles: []Role{TeamAdmin}},
+			ViewStatus, Target{OrgID: "a", OwnerID: "v"}, false},
 		{"several roles add up", Actor{UserID: "u", OrgID: "a", Roles: []Role{Observer, TeamAdmin}}, ManageUsers, Target{OrgID: "a"}, true},
 	}
 	for _, tc := range cases {

@@ -27,12 +27,13 @@ const (
 	ReportSighting      Action = "intel.sight"          // report an indicator seen, as the own org
 	ManageSharingGroups Action = "sharinggroups.manage" // create a sharing group, change its members
 	ManageCollections   Action = "collections.manage"   // define TAXII collections beyond the defaults
+	ViewStatus          Action = "intel.status"         // read the TAXII status of a POST (Target.OwnerID: who posted)
 )
 
 // Actions lists every action, for the table test and the docs.
 var Actions = []Action{ViewDirectory, EditOrganization, EditConstituency, EditContacts, ViewUsers,
 	ManageUsers, ViewTokens, CreateToken, RevokeToken, ViewAudit, ManageOwnAccount,
-	ViewIntel, CreateIntel, EditIntel, DeleteIntel, ReportSighting, ManageSharingGroups, ManageCollections}
+	ViewIntel, CreateIntel, EditIntel, DeleteIntel, ReportSighting, ManageSharingGroups, ManageCollections, ViewStatus}
 
 // scopeOf says which token scope an action needs.
 var scopeOf = map[Action]Scope{
@@ -41,6 +42,7 @@ var scopeOf = map[Action]Scope{
 	CreateToken: ScopeAdmin, RevokeToken: ScopeAdmin, ViewAudit: ScopeAdmin, ManageOwnAccount: ScopeAdmin,
 	ViewIntel: ScopeRead, CreateIntel: ScopeWrite, EditIntel: ScopeWrite, DeleteIntel: ScopeWrite,
 	ReportSighting: ScopeWrite, ManageSharingGroups: ScopeWrite, ManageCollections: ScopeAdmin,
+	ViewStatus: ScopeRead,
 }
 
 // Target is what an action touches: the organisation that owns it and, for
@@ -100,6 +102,11 @@ func Can(a Actor, act Action, t Target) bool {
 		return own && a.any(TeamAdmin, SecretariatAdmin)
 	case ManageCollections:
 		return a.Has(SecretariatAdmin)
+	case ViewStatus:
+		// A status is a receipt of one person's POST: theirs to read, and
+		// their organisation's admins' (who answer for what it shares).
+		// Reading it needs no more than the read scope.
+		return self || (own && a.any(TeamAdmin, SecretariatAdmin))
 	}
 	return false
 }

@@ -66,12 +66,11 @@ func objectsOf(os []intel.Object) []intelObject {
 
 // listIntel answers a page of the latest versions of the objects the caller
 // may see, newest first unless ?order=oldest (what a client syncing with
-// added_after wants). ?revoked= is applied to the page the store returned,
-// so a page may hold fewer objects than the limit and still have a next
-// cursor.
+// added_after wants). Every filter, ?revoked= too, is the store's, so a
+// page is full unless it is the last.
 func (a *API) listIntel(w http.ResponseWriter, r *http.Request, c caller) error {
 	q := queryOf(r)
-	f, revoked := intelFilter(q)
+	f := intelFilter(q)
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -79,13 +78,7 @@ func (a *API) listIntel(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err != nil {
 		return cursorField(err)
 	}
-	out := make([]intelObject, 0, len(page.Objects))
-	for _, o := range page.Objects {
-		if revoked == nil || o.Revoked == *revoked {
-			out = append(out, objectOf(o))
-		}
-	}
-	return writePage(a, w, r, out, nextOf(page))
+	return writePage(a, w, r, objectsOf(page.Objects), nextOf(page))
 }
 
 // nextOf is the cursor of the page after p, "" on the last page.

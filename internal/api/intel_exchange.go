@@ -96,7 +96,7 @@ func (a *API) importIntel(w http.ResponseWriter, r *http.Request, c caller) erro
 // without paging (an export holds everything that matches).
 func exportFilter(q *query) intel.Filter {
 	return intel.Filter{Collection: q.get("collection"), AddedAfter: q.timestamp("added_after"), Types: q.all("type"),
-		Query: strings.TrimSpace(q.get("q")), OrgID: q.get("org"), TLPs: q.tlps("tlp")}
+		Query: strings.TrimSpace(q.get("q")), OrgID: q.get("org"), TLPs: q.tlps("tlp"), Revoked: q.boolean("revoked")}
 }
 
 // exportIntel streams everything matching the filters that the caller may

@@ -27,7 +27,7 @@ func FuzzIntelQuery(f *testing.F) {
 		r := httptest.NewRequest(http.MethodGet, "/api/v1/intel", nil)
 		r.URL.RawQuery = raw
 		q := queryOf(r)
-		filter, _ := intelFilter(q)
+		filter := intelFilter(q)
 		sh := sharingQuery(q)
 		documentFormat(q, true)
 		exportFilter(q)

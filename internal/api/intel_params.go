@@ -94,13 +94,12 @@ func timestampError(field, v string) error {
 		fmt.Sprintf("%q is not a timestamp: write RFC 3339 in UTC, e.g. 2026-01-31T12:00:00Z.", v), map[string]any{"Value": v})
 }
 
-// intelFilter reads the filters of a list of objects. revoked is nil when
-// the caller did not ask about revocation.
-func intelFilter(q *query) (f intel.Filter, revoked *bool) {
+// intelFilter reads the filters of a list of objects.
+func intelFilter(q *query) intel.Filter {
 	cursor, limit := q.page()
-	f = intel.Filter{Collection: q.get("collection"), AddedAfter: q.timestamp("added_after"), Types: q.all("type"),
-		Query: strings.TrimSpace(q.get("q")), OrgID: q.get("org"), TLPs: q.tlps("tlp"), Limit: limit, Next: cursor,
-		NewestFirst: true}
+	f := intel.Filter{Collection: q.get("collection"), AddedAfter: q.timestamp("added_after"), Types: q.all("type"),
+		Query: strings.TrimSpace(q.get("q")), OrgID: q.get("org"), TLPs: q.tlps("tlp"), Revoked: q.boolean("revoked"),
+		Limit: limit, Next: cursor, NewestFirst: true}
 	switch order := q.get("order"); order {
 	case "", "newest":
 	case "oldest":
@@ -108,7 +107,7 @@ func intelFilter(q *query) (f intel.Filter, revoked *bool) {
 	default:
 		q.es.Add("order", "intelapi.order", "Write newest or oldest.", map[string]any{"Value": order})
 	}
-	return f, q.boolean("revoked")
+	return f
 }
 
 // sharingQuery reads the sharing of an upload from its query string:

@@ -3,12 +3,87 @@ package api_test
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"atalaya/internal/access"
 	"atalaya/internal/app/apptest"
 )
+
+// TestIntelListRevokedPages: ?revoked= is the store's filter, applied
+// before the page is cut: with 3 revoked and 3 live objects and pages of
+// 2, every page but the last is full and the pages hold exactly the
+// objects asked for.
+func TestIntelListRevokedPages(t *testing.T) {
+	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
+		mx, bank := bearer(t, e, mxAnalyst, access.ScopeWrite), bearer(t, e, bankAdmin, access.ScopeRead)
+		var objs []stixObject
+		for i := range 6 {
+			objs = append(objs, indicatorOf("revpage-"+strconv.Itoa(i)))
+		}
+		shareAs(t, e, mx, "tlp=green&members=true", objs...)
+		var live, revoked []string
+		for i, o := range objs {
+			if i%2 == 1 {
+				live = append(live, o.id())
+				continue
+			}
+			post(t, e, mx, "/api/v1/intel/"+o.id()+"/revoke", nil, http.StatusOK, nil)
+			revoked = append(revoked, o.id())
+		}
+		cases := []struct {
+			name, query string
+			want        []string
+		}{
+			{"live, newest first", "revoked=false", live},
+			{"live, oldest first", "revoked=false&order=oldest", live},
+			{"revoked, newest first", "revoked=true", revoked},
+			{"revoked, oldest first", "revoked=true&order=oldest", revoked},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				pages := walk(t, e, bank, "/api/v1/intel?q=revpage&limit=2&"+tc.query)
+				var got []string
+				for i, body := range pages {
+					var l list[intelObj]
+					answer{body: body}.decode(t, &l)
+					if i < len(pages)-1 && len(l.Items) != 2 {
+						t.Errorf("page %d of %d holds %d objects", i+1, len(pages), len(l.Items))
+					}
+					for _, o := range l.Items {
+						got = append(got, o.ID)
+					}
+				}
+				slices.Sort(got)
+				if want := slices.Sorted(slices.Values(tc.want)); !slices.Equal(got, want) {
+					t.Errorf("got %v, want %v", got, want)
+				}
+			})
+		}
+		// The export takes the same filter.
+		for _, tc := range []struct {
+			query string
+			want  []string
+		}{{"revoked=false", live}, {"revoked=true", revoked}} {
+			a := sendRaw(t, e, bank, request{method: "GET", path: "/api/v1/intel/export?format=stix&q=revpage&" + tc.query})
+			var b struct {
+				Objects []struct {
+					ID string `json:"id"`
+				} `json:"objects"`
+			}
+			expect(t, a, "export", http.StatusOK, &b)
+			var got []string
+			for _, o := range b.Objects {
+				got = append(got, o.ID)
+			}
+			slices.Sort(got)
+			if want := slices.Sorted(slices.Values(tc.want)); !slices.Equal(got, want) {
+				t.Errorf("export ?%s: got %v, want %v", tc.query, got, want)
+			}
+		}
+	})
+}
 
 // TestIntelShareAndRead shares a bundle, reads it back every way, stores a
 // new version, revokes, and changes the sharing.

@@ -73,6 +73,16 @@ func TestCollections(t *testing.T) {
 	})
 }
 
+// withToken is the actor through an API token with the scopes (read when
+// none are given).
+func withToken(a access.Actor, scopes ...access.Scope) access.Actor {
+	if len(scopes) == 0 {
+		scopes = []access.Scope{access.ScopeRead}
+	}
+	a.Scopes = scopes
+	return a
+}
+
 func TestStatus(t *testing.T) {
 	each(t, func(t *testing.T, s *Store) {
 		a := analyst("org-a")
@@ -94,10 +104,15 @@ func TestStatus(t *testing.T) {
 			ok    bool
 		}{
 			{"owner", a, true},
+			{"owner with a read token", withToken(a), true},
 			{"admin of the organisation", admin("org-a"), true},
+			{"admin of the organisation with a read token", withToken(admin("org-a")), true},
 			{"colleague", access.Actor{UserID: "other", OrgID: "org-a", Roles: []access.Role{access.Analyst}}, false},
+			{"colleague with an admin token", withToken(access.Actor{UserID: "other", OrgID: "org-a",
+				Roles: []access.Role{access.Analyst, access.GovernmentContact}}, access.ScopeAdmin), false},
 			{"admin elsewhere", admin("org-b"), false},
 			{"secretariat admin", secretariatAdmin(), false},
+			{"anonymous", access.Anonymous, false},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {

@@ -49,7 +49,8 @@ func FuzzNormalize(f *testing.F) {
 
 // FuzzPut: whatever bytes arrive as an object, Put answers with a report
 // covering it (accepted, existing or refused with a field and a code),
-// never an error or a panic.
+// never an error or a panic; and another organisation giving the same
+// bytes never stores them again.
 func FuzzPut(f *testing.F) {
 	f.Add([]byte(indicator("seed", "[ipv4-addr:value = '198.51.100.1']")))
 	f.Add([]byte(`{"type":"relationship","spec_version":"2.1","id":"relationship--44298a74-ba52-4f0c-87a3-1824e67d7fad","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","relationship_type":"uses","source_ref":"malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b","target_ref":"attack-pattern--7e33a43e-e34b-40ec-89da-36c9bb2cacd5"}`))
@@ -57,7 +58,7 @@ func FuzzPut(f *testing.F) {
 	f.Add([]byte(`{"type":"report","object_refs":[1]}`))
 	f.Add([]byte(`null`))
 	s := New(sqliteFor(f), Options{})
-	a := analyst("org-a")
+	a, b := analyst("org-a"), analyst("org-b")
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		rep, err := s.Put(ctx, a, []json.RawMessage{raw}, PutOptions{Sharing: Sharing{TLP: access.TLPGreen, Members: true}})
 		if err != nil {
@@ -70,6 +71,18 @@ func FuzzPut(f *testing.F) {
 			if r.Field == "" || r.Code == "" {
 				t.Fatalf("Put(%q): refusal without field or code: %+v", raw, r)
 			}
+		}
+		// Another organisation giving the same bytes finds them there
+		// and stores nothing.
+		other, err := s.Put(ctx, b, []json.RawMessage{raw}, PutOptions{Sharing: Sharing{TLP: access.TLPClear, Members: true}})
+		if err != nil {
+			t.Fatalf("Put(%q) as b: %v", raw, err)
+		}
+		if len(other.Accepted) != 0 && len(rep.Accepted)+len(rep.Existing) == 1 {
+			t.Fatalf("Put(%q) as b stored a's object again: %+v", raw, other)
+		}
+		if len(rep.Accepted) == 1 && len(other.Existing) != 1 {
+			t.Fatalf("Put(%q) as b: %+v, want it existing", raw, other)
 		}
 	})
 }

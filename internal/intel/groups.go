@@ -216,7 +216,12 @@ func (s *Store) Groups(ctx context.Context, a access.Actor) ([]Group, error) {
 // GroupsOf returns the ids of the groups an organisation is in (the owner
 // counts as a member): what access.CanSeeIntel takes as groups.
 func (s *Store) GroupsOf(ctx context.Context, orgID string) ([]string, error) {
-	rows, err := s.db.R().QueryContext(ctx, `SELECT group_id FROM intel_group_members WHERE org_id = $1 ORDER BY group_id`, orgID)
+	return readGroups(ctx, s.db.R(), orgID)
+}
+
+// readGroups is GroupsOf over db (Put reads them inside its transaction).
+func readGroups(ctx context.Context, db store.Querier, orgID string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT group_id FROM intel_group_members WHERE org_id = $1 ORDER BY group_id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("reading groups of %s: %w", orgID, err)
 	}
@@ -229,5 +234,8 @@ func (s *Store) GroupsOf(ctx context.Context, orgID string) ([]string, error) {
 		}
 		out = append(out, id)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading groups of %s: %w", orgID, err)
+	}
+	return out, nil
 }

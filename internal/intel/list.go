@@ -30,6 +30,7 @@ type Filter struct {
 	Query        string   // search: exact observable value (normalised), a STIX id, or words of the name
 	OrgID        string   // creator organisation
 	TLPs         []access.TLP
+	Revoked      *bool  // only revoked versions (true), only the others (false), nil both
 	Limit        int    // 0 -> DefaultLimit; capped at MaxLimit
 	Next         string // opaque cursor from Page.Next
 	NewestFirst  bool   // pages list newest first; TAXII oldest first
@@ -152,6 +153,13 @@ func (s *Store) filterWhere(ctx context.Context, q *query, v viewer, f Filter) e
 			tlps[i] = string(t)
 		}
 		q.w(" AND sh.tlp IN ", q.in(tlps))
+	}
+	// In SQL, before the page is cut, so a page is full whenever more
+	// objects match.
+	if f.Revoked != nil && *f.Revoked {
+		q.w(" AND o.revoked")
+	} else if f.Revoked != nil {
+		q.w(" AND NOT o.revoked")
 	}
 	versionWhere(q, f.Versions)
 	searchWhere(q, f.Query)

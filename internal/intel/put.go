@@ -42,6 +42,7 @@ type Ref struct {
 type Refusal struct {
 	Index   int            // position in the input
 	ID      string         // if it could be read
+	Version string         // modified, else created, if it could be read (TAXII status details carry it)
 	Field   string         // the property at fault ("pattern", "id", ...)
 	Code    string         // stable code; the UI shows catalog "invalid.<Code>"
 	Args    map[string]any // the values the catalog message names ({{.Value}}…)
@@ -54,13 +55,15 @@ type Refusal struct {
 // Objects are refused one by one while the rest go on: an invalid object,
 // an id first stored by another organisation (a recipient never overwrites
 // or re-shares), a sharing access.SharingAllowed refuses, a new version of a
-// revoked object. A version already stored is Existing. A new version
-// replaces the id's sharing with this call's (only the creator gets this
-// far); an Existing one leaves it unchanged. The TLP marking
-// definitions are Existing too: they are known, never stored per
-// organisation. A sharing that cannot apply to any object (an unknown TLP, a
-// group the organisation is not in) fails the whole call with valid.Errors,
-// and nothing is stored.
+// revoked object. A version already stored is Existing; so is another
+// organisation's object given back unchanged (same version, same JSON) by
+// an actor who may already see it, and then nothing about it changes (see
+// othersCopy). A new version replaces the id's sharing with this call's
+// (only the creator gets this far); an Existing one leaves it unchanged.
+// The TLP marking definitions are Existing too: they are known, never
+// stored per organisation. A sharing that cannot apply to any object (an
+// unknown TLP, a group the organisation is not in) fails the whole call
+// with valid.Errors, and nothing is stored.
 func (s *Store) Put(ctx context.Context, a access.Actor, objs []json.RawMessage, opt PutOptions) (Report, error) {
 	if !access.Can(a, access.CreateIntel, access.Target{OrgID: a.OrgID}) {
 		return Report{}, access.ErrDenied
@@ -121,7 +124,8 @@ func prepareItems(objs []json.RawMessage, base Sharing, rep *Report) []*item {
 	for i, raw := range objs {
 		env, err := stix.ParseEnvelope(raw)
 		if err != nil {
-			rep.Refused = append(rep.Refused, refusalOf(i, "", err))
+			id, ver := looseRef(raw)
+			rep.Refused = append(rep.Refused, refusalOf(i, id, ver, err))
 			continue
 		}
 		if env.Type == "marking-definition" && stix.IsTLPMarking(env.ID) {
@@ -129,13 +133,14 @@ func prepareItems(objs []json.RawMessage, base Sharing, rep *Report) []*item {
 			continue
 		}
 		if err := stix.Validate(raw); err != nil {
-			rep.Refused = append(rep.Refused, refusalOf(i, env.ID, err))
+			rep.Refused = append(rep.Refused, refusalOf(i, env.ID, env.Version(), err))
 			continue
 		}
 		sh := base
 		sh.TLP = objectTLP(env, base.TLP)
 		if !access.SharingAllowed(intelOf("", sh)) {
-			rep.Refused = append(rep.Refused, Refusal{Index: i, ID: env.ID, Field: "object_marking_refs", Code: CodeSharing,
+			rep.Refused = append(rep.Refused, Refusal{Index: i, ID: env.ID, Version: env.Version(),
+				Field: "object_marking_refs", Code: CodeSharing,
 				Message: "TLP:RED goes to named recipients only, never to all members"})
 			continue
 		}
@@ -164,10 +169,34 @@ func objectTLP(env stix.Envelope, chosen access.TLP) access.TLP {
 }
 
 // refusalOf turns a validation error into a refusal naming the property.
-func refusalOf(idx int, id string, err error) Refusal {
-	r := Refusal{Index: idx, ID: id, Field: "object", Code: stix.CodeJSON, Message: err.Error()}
+func refusalOf(idx int, id, ver string, err error) Refusal {
+	r := Refusal{Index: idx, ID: id, Version: ver, Field: "object", Code: stix.CodeJSON, Message: err.Error()}
 	if es := valid.List(err); len(es) > 0 {
 		r.Field, r.Code, r.Message, r.Args = es[0].Field, es[0].Code, es[0].Message, es[0].Args
 	}
 	return r
+}
+
+// looseRef reads what it can of the id and version of an object the
+// envelope parser refused (a malformed created, a missing type), so a
+// refusal still names them: TAXII status details carry both. A version
+// that is not a STIX timestamp is left out rather than echoed.
+func looseRef(raw []byte) (id, version string) {
+	var j struct {
+		ID       string `json:"id"`
+		Created  string `json:"created"`
+		Modified string `json:"modified"`
+	}
+	// A value of the wrong type leaves its field empty and the others
+	// read; a syntax error leaves them all empty.
+	_ = json.Unmarshal(raw, &j)
+	if !stix.ValidID(j.ID) {
+		j.ID = "" // not an id: whatever it holds is not echoed back
+	}
+	for _, v := range []string{j.Modified, j.Created} {
+		if ts, err := stix.ParseTimestamp(v); err == nil && v != "" {
+			return j.ID, ts.String()
+		}
+	}
+	return j.ID, ""
 }

@@ -256,3 +256,61 @@ func TestPutAuditsOncePerCall(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusalVersion: a refusal carries the version of the object
+// (modified, else created) whenever it could be read, even when the
+// envelope itself is at fault.
+func TestRefusalVersion(t *testing.T) {
+	const id = "indicator--3b0d0f5e-6a4e-4d8e-9a43-4c0e3f0a8d11"
+	obj := func(extra string) json.RawMessage {
+		return json.RawMessage(`{"type":"indicator","spec_version":"2.1","id":"` + id + `",` + extra +
+			`"pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z"}`)
+	}
+	each(t, func(t *testing.T, s *Store) {
+		a := analyst("org-a")
+		othersID := stix.NewID("indicator")
+		mustPut(t, s, analyst("org-b"), Sharing{TLP: access.TLPGreen, Members: true},
+			indicatorAt(othersID, "b's", "[ipv4-addr:value = '198.51.100.2']", time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)))
+		others := indicatorAt(othersID, "a's", "[ipv4-addr:value = '198.51.100.2']", time.Date(2024, 5, 5, 0, 0, 0, 0, time.UTC))
+		cases := []struct {
+			name    string
+			obj     json.RawMessage
+			id      string
+			version string
+			code    string
+		}{
+			{"bad pattern", indicatorAt(id, "x", "[ipv4-addr:value = ]", time.Date(2024, 5, 2, 3, 4, 5, 0, time.UTC)),
+				id, "2024-05-02T03:04:05.000Z", stix.CodePattern},
+			{"created only", obj(`"created":"2024-01-01T00:00:00.000Z","pattern_type2":1,"confidence":1000,`),
+				id, "2024-01-01T00:00:00.000Z", ""},
+			{"bad created, good modified", obj(`"created":"yesterday","modified":"2024-05-03T00:00:00Z",`),
+				id, "2024-05-03T00:00:00Z", ""},
+			{"bad modified and created", obj(`"created":"yesterday","modified":"today",`), id, "", ""},
+			{"modified of the wrong type", obj(`"created":"2024-01-01T00:00:00.000Z","modified":5,`), id, "2024-01-01T00:00:00.000Z", ""},
+			{"not an id", json.RawMessage(`{"id":"x","created":1,"modified":"2024-05-03T00:00:00Z"}`), "", "2024-05-03T00:00:00Z", ""},
+			{"not JSON", json.RawMessage(`{"id":`), "", "", ""},
+			{"another organisation's", others, othersID, "2024-05-05T00:00:00.000Z", CodeNotOwner},
+			{"TLP:RED to all members", indicatorAt(id, "x", "[ipv4-addr:value = '198.51.100.3']", time.Date(2024, 5, 4, 0, 0, 0, 0, time.UTC), tlpRedID),
+				id, "2024-05-04T00:00:00.000Z", CodeSharing},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				rep, err := s.Put(ctx, a, []json.RawMessage{tc.obj}, PutOptions{Sharing: Sharing{TLP: access.TLPGreen, Members: true}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(rep.Refused) != 1 {
+					t.Fatalf("report %+v, want one refusal", rep)
+				}
+				r := rep.Refused[0]
+				if r.ID != tc.id || r.Version != tc.version || (tc.code != "" && r.Code != tc.code) {
+					t.Errorf("refusal %+v, want id %q version %q code %q", r, tc.id, tc.version, tc.code)
+				}
+				st, err := s.SaveStatus(ctx, a, rep, 1)
+				if err != nil || len(st.Failures) != 1 || st.Failures[0].Version != tc.version || st.Failures[0].ID != tc.id {
+					t.Errorf("status failures %+v (%v)", st.Failures, err)
+				}
+			})
+		}
+	})
+}

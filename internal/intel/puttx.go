@@ -24,9 +24,10 @@ type putTx struct {
 	order  []string // ids in the order first met
 	nowMs  int64
 	nowUs  int64
-	last   int64    // the clock: last date added given, in microseconds
-	custom string   // the custom collection to add to, "" none
-	inColl []string // ids to add to it
+	last   int64     // the clock: last date added given, in microseconds
+	custom string    // the custom collection to add to, "" none
+	inColl []string  // ids to add to it
+	groups *[]string // the actor's organisation's sharing groups, once read
 }
 
 // idState is what a Put knows of one id: what is stored and what it adds.
@@ -87,15 +88,15 @@ func (w *putTx) classify(ctx context.Context, it *item) error {
 	if err != nil {
 		return err
 	}
+	if !st.fresh && st.owner != w.a.OrgID {
+		return w.classifyOthers(ctx, st, it)
+	}
 	switch {
-	case !st.fresh && st.owner != w.a.OrgID:
-		w.rep.Refused = append(w.rep.Refused, Refusal{Index: it.idx, ID: it.env.ID, Field: "id", Code: CodeNotOwner,
-			Message: "this object was shared by another organisation: only its creator can change it"})
 	case hasVersion(st, it.ver): // stored, or met earlier in this input
 		w.rep.Existing = append(w.rep.Existing, Ref{ID: it.env.ID, Version: it.ver, Added: microTime(st.versions[it.ver].added)})
 		w.collect(it.env.ID)
 	case st.revoked && it.at.After(st.versions[st.latest].at):
-		w.rep.Refused = append(w.rep.Refused, Refusal{Index: it.idx, ID: it.env.ID, Field: "id", Code: CodeRevoked,
+		w.rep.Refused = append(w.rep.Refused, Refusal{Index: it.idx, ID: it.env.ID, Version: it.ver, Field: "id", Code: CodeRevoked,
 			Message: "this object is revoked: it takes no new version"})
 	default:
 		// Dates added follow the input order.
@@ -105,6 +106,26 @@ func (w *putTx) classify(ctx context.Context, it *item) error {
 		st.items = append(st.items, it)
 		w.collect(it.env.ID)
 	}
+	return nil
+}
+
+// classifyOthers decides on an object whose id another organisation
+// created: a copy of what the actor already sees is Existing, and joins the
+// custom collection it was posted to (a TAXII client that was told
+// "success" finds it there; the collection still shows each reader only
+// what they may see); anything else is refused.
+func (w *putTx) classifyOthers(ctx context.Context, st *idState, it *item) error {
+	copied, err := w.othersCopy(ctx, st, it)
+	if err != nil {
+		return err
+	}
+	if copied {
+		w.rep.Existing = append(w.rep.Existing, Ref{ID: it.env.ID, Version: it.ver, Added: microTime(st.versions[it.ver].added)})
+		w.collect(it.env.ID)
+		return nil
+	}
+	w.rep.Refused = append(w.rep.Refused, Refusal{Index: it.idx, ID: it.env.ID, Version: it.ver, Field: "id", Code: CodeNotOwner,
+		Message: "this object was shared by another organisation: only its creator can change it"})
 	return nil
 }
 

@@ -79,12 +79,19 @@ func TestPutAttackMobile(t *testing.T) {
 		if len(again.Accepted) != 0 || len(again.Existing) != len(objs) {
 			t.Errorf("second import: %d accepted, %d existing", len(again.Accepted), len(again.Existing))
 		}
-		other, err := s.Put(ctx, analyst("org-b"), objs, PutOptions{Sharing: Sharing{TLP: access.TLPClear, Members: true}})
+		// Another team importing the same release finds it all there,
+		// still the first importer's.
+		other, err := s.Put(ctx, analyst("org-b"), objs, PutOptions{Sharing: Sharing{TLP: access.TLPGreen, Members: true}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(other.Refused) != len(objs) || other.Refused[0].Code != CodeNotOwner {
-			t.Errorf("another organisation importing the same ids: %d refused (first %+v)", len(other.Refused), other.Refused[0])
+		if len(other.Existing) != len(objs) || len(other.Accepted) != 0 || len(other.Refused) != 0 {
+			t.Errorf("another organisation importing the same objects: %d existing, %d accepted, %d refused",
+				len(other.Existing), len(other.Accepted), len(other.Refused))
+		}
+		if p, err := s.List(ctx, a, Filter{OrgID: "org-mitre-mirror", TLPs: []access.TLP{access.TLPClear}, Limit: MaxLimit}); err != nil ||
+			len(p.Objects) != len(objs) {
+			t.Errorf("after b's import, a owns %d objects at TLP:CLEAR (%v), want %d", len(p.Objects), err, len(objs))
 		}
 		d := analyst("org-d")
 		p, err := s.List(ctx, d, Filter{Types: []string{"attack-pattern"}, Limit: 1000})

@@ -58,7 +58,7 @@ func (s *Store) SaveStatus(ctx context.Context, a access.Actor, r Report, total 
 		}
 	}
 	for _, f := range r.Refused {
-		st.Failures = append(st.Failures, StatusDetail{ID: f.ID, Message: f.Field + ": " + f.Message})
+		st.Failures = append(st.Failures, StatusDetail{ID: f.ID, Version: f.Version, Message: f.Field + ": " + f.Message})
 	}
 	body, err := json.Marshal(statusBody{Status: st.Status, RequestTimestamp: now.UnixMicro(), Total: st.Total,
 		Success: st.Success, Failure: st.Failure, Pending: st.Pending, Successes: st.Successes, Failures: st.Failures})
@@ -81,11 +81,8 @@ func (s *Store) SaveStatus(ctx context.Context, a access.Actor, r Report, total 
 }
 
 // Status returns a status its owner, or an admin of the owner's
-// organisation, may read; anyone else gets ErrNotFound.
+// organisation, may read (access.ViewStatus); anyone else gets ErrNotFound.
 func (s *Store) Status(ctx context.Context, a access.Actor, id string) (Status, error) {
-	if !access.Can(a, access.ViewIntel, access.Target{}) {
-		return Status{}, ErrNotFound
-	}
 	var st Status
 	var org, body string
 	var created int64
@@ -97,10 +94,7 @@ func (s *Store) Status(ctx context.Context, a access.Actor, id string) (Status, 
 	if err != nil {
 		return Status{}, fmt.Errorf("reading status: %w", err)
 	}
-	// The owner; or an admin of the same organisation (access has no
-	// action for statuses: ManageUsers on the own organisation is what
-	// "an admin of the organisation" means there).
-	if st.OwnerID != a.UserID && !(a.OrgID == org && access.Can(a, access.ManageUsers, access.Target{OrgID: org})) {
+	if !access.Can(a, access.ViewStatus, access.Target{OrgID: org, OwnerID: st.OwnerID}) {
 		return Status{}, ErrNotFound
 	}
 	if s.now().Sub(store.Time(created)) > statusTTL {

@@ -83,14 +83,14 @@ func TestPostAndStatus(t *testing.T) {
 		if !slices.Equal(sorted(stored), urlVersions) {
 			t.Errorf("successes hold versions %v of %s, want %v", stored, urlIndicator, urlVersions)
 		}
-		// The version of a refused object is not checked: intel's
-		// Refusal does not carry it yet.
+		// The STIX 2.0 malware is refused, with its version (section
+		// 4.3.1: a status detail has an id and a version).
 		failed := false
 		for _, f := range st.Failures {
-			failed = failed || (f.ID == malware && contains(f.Message, "spec_version"))
+			failed = failed || (f.ID == malware && f.Version == "2018-02-23T18:30:00.000Z" && contains(f.Message, "spec_version"))
 		}
 		if !failed {
-			t.Errorf("failures %+v do not list the STIX 2.0 malware with a reason", st.Failures)
+			t.Errorf("failures %+v do not list the STIX 2.0 malware with its version and a reason", st.Failures)
 		}
 
 		path := rootURL + "status/" + st.ID + "/"
@@ -100,9 +100,12 @@ func TestPostAndStatus(t *testing.T) {
 			want int
 		}{
 			{"the poster", poster, 200},
-			{"the poster's organisation's admin", client{e: e, authorization: "Bearer " + e.Token(t, mxAdmin, access.ScopeAdmin)}, 200},
-			{"the poster's colleague", e.bearer(t, mxAdmin), 404}, // without the admin scope, not as an admin
+			{"the poster with a read token", tokenOf(e, t, mxAnalyst, access.ScopeRead), 200},
+			{"the poster's organisation's admin", tokenOf(e, t, mxAdmin, access.ScopeAdmin), 200},
+			// Reading a status is reading: the read scope is enough.
+			{"the poster's organisation's admin with a read token", tokenOf(e, t, mxAdmin, access.ScopeRead), 200},
 			{"another organisation", e.bearer(t, brAnalyst), 404},
+			{"another organisation's admin", tokenOf(e, t, bankAdmin, access.ScopeAdmin), 404},
 			{"the secretariat", e.bearer(t, secAdmin), 404},
 		}
 		for _, tc := range cases {
@@ -119,6 +122,12 @@ func TestPostAndStatus(t *testing.T) {
 				}
 			})
 		}
+
+		// The admin's own POST is not the analyst's to read.
+		var adminSt status
+		e.bearer(t, mxAdmin).request(t, "POST", objectsURL(network), envelopeOf(objs[0]), nil).expect(t, "admin POST", 202, &adminSt)
+		e.bearer(t, mxAnalyst).request(t, "GET", rootURL+"status/"+adminSt.ID+"/", nil, nil).
+			errorOf(t, "a colleague reads the admin's status", 404)
 
 		// Posting the same objects again changes nothing and fails nothing
 		// that succeeded (section 5.5: a duplicate is not an error).

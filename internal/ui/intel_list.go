@@ -93,10 +93,17 @@ func (q listQuery) filter() intel.Filter {
 	if q.TLP != "" {
 		f.TLPs = []access.TLP{access.TLP(q.TLP)}
 	}
+	// In the store, before the page is cut: a page of live objects is
+	// full, and an export holds exactly what the list shows.
+	if q.Revoked != "" {
+		only := q.Revoked == "only"
+		f.Revoked = &only
+	}
 	return f
 }
 
-// keep applies the filters the store's search by value does not take.
+// keep applies the list's filters to what a search by value found
+// (Lookup takes no filter).
 func (q listQuery) keep(o intel.Object) bool {
 	switch {
 	case q.Type != "" && o.Type != q.Type,
@@ -143,7 +150,7 @@ func (u *UI) intelList(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		objs = slices.DeleteFunc(page.Objects, func(o intel.Object) bool { return !q.keep(o) })
+		objs = page.Objects
 		if page.More && page.Next != "" {
 			nv := q.values()
 			nv.Set("next", page.Next)
