@@ -8,11 +8,12 @@ import (
 // NewID returns "<objType>--<random UUIDv4>", the identifier the
 // specification asks producers to give new SDOs, SROs and bundles.
 func NewID(objType string) string {
-	return objType + "--" + newUUID4()
+	return objType + "--" + NewUUID4()
 }
 
-// newUUID4 returns a random RFC 4122 version 4 UUID in its canonical text.
-func newUUID4() string {
+// NewUUID4 returns a random RFC 4122 version 4 UUID in its canonical text
+// (STIX ids, TAXII collection and status ids).
+func NewUUID4() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
 	b[6] = b[6]&0x0f | 0x40
