@@ -74,7 +74,7 @@ func (c *userPasswdCmd) Run(e *env) error {
 		return err
 	}
 	defer a.Close()
-	u, err := findUser(e.ctx, a, c.Email)
+	u, err := app.FindUser(e.ctx, a, c.Email)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (c *userDisableCmd) Run(e *env) error {
 		return err
 	}
 	defer a.Close()
-	u, err := findUser(e.ctx, a, c.Email)
+	u, err := app.FindUser(e.ctx, a, c.Email)
 	if err != nil {
 		return err
 	}
@@ -255,32 +255,15 @@ func findOrg(ctx context.Context, a *app.App, ref string) (string, error) {
 	return "", fmt.Errorf("organisation %q: no organisation has this short name or id", ref)
 }
 
-func findUser(ctx context.Context, a *app.App, email string) (auth.User, error) {
-	users, _, err := a.Auth.ListUsers(ctx, auth.SystemActor(), auth.Filter{Query: email, Limit: 500})
-	if err != nil {
-		return auth.User{}, err
-	}
-	for _, u := range users {
-		if strings.EqualFold(u.Email, strings.TrimSpace(email)) {
-			return u, nil
-		}
-	}
-	return auth.User{}, fmt.Errorf("user %q: no account has this e-mail address", email)
-}
-
 // actorForEmail acts as the account's owner: tokens are personal, so the
 // command line creates and revokes them in the owner's name.
 func actorForEmail(ctx context.Context, a *app.App, email string) (access.Actor, error) {
-	u, err := findUser(ctx, a, email)
+	actor, err := app.ActorForEmail(ctx, a, email)
 	if err != nil {
 		return access.Actor{}, err
 	}
-	org, err := a.Directory.GetOrganization(ctx, auth.SystemActor(), u.OrgID)
-	if err != nil {
-		return access.Actor{}, err
-	}
-	return access.Actor{UserID: u.ID, Name: u.Email + " (via cli)", OrgID: u.OrgID, Roles: u.Roles,
-		Secretariat: org.Kind == directory.Secretariat}, nil
+	actor.Name += " (via cli)" // the audit log tells the command line from a session
+	return actor, nil
 }
 
 // readPassword takes ATALAYA_PASSWORD, or the first line of standard input.

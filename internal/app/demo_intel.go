@@ -12,25 +12,33 @@ import (
 	"atalaya/internal/intel"
 )
 
+// FindUser returns the account with this e-mail address (any case).
+func FindUser(ctx context.Context, a *App, email string) (auth.User, error) {
+	users, _, err := a.Auth.ListUsers(ctx, auth.SystemActor(), auth.Filter{Query: email, Limit: 500})
+	if err != nil {
+		return auth.User{}, err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, strings.TrimSpace(email)) {
+			return u, nil
+		}
+	}
+	return auth.User{}, fmt.Errorf("user %q: no account has this e-mail address", email)
+}
+
 // ActorForEmail acts as the account with this e-mail address, as its
 // session would, for the command line and the demo seed.
 func ActorForEmail(ctx context.Context, a *App, email string) (access.Actor, error) {
-	users, _, err := a.Auth.ListUsers(ctx, auth.SystemActor(), auth.Filter{Query: email, Limit: 500})
+	u, err := FindUser(ctx, a, email)
 	if err != nil {
 		return access.Actor{}, err
 	}
-	for _, u := range users {
-		if !strings.EqualFold(u.Email, strings.TrimSpace(email)) {
-			continue
-		}
-		org, err := a.Directory.GetOrganization(ctx, auth.SystemActor(), u.OrgID)
-		if err != nil {
-			return access.Actor{}, err
-		}
-		return access.Actor{UserID: u.ID, Name: u.Email, OrgID: u.OrgID, Roles: u.Roles,
-			Secretariat: org.Kind == directory.Secretariat}, nil
+	org, err := a.Directory.GetOrganization(ctx, auth.SystemActor(), u.OrgID)
+	if err != nil {
+		return access.Actor{}, err
 	}
-	return access.Actor{}, fmt.Errorf("user %q: no account has this e-mail address", email)
+	return access.Actor{UserID: u.ID, Name: u.Email, OrgID: u.OrgID, Roles: u.Roles,
+		Secretariat: org.Kind == directory.Secretariat}, nil
 }
 
 // DemoGroupName is the demo's sharing group: the national CSIRT of Mexico

@@ -266,3 +266,23 @@ func (b *tailBuffer) Quiet(limit int) string {
 	slices.Reverse(keep)
 	return strings.Join(keep, "\n")
 }
+
+// Step runs the actions of one named step of a test in the browser ctx and
+// stops the test, naming the step, at the first that fails.
+func Step(t testing.TB, ctx context.Context, name string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+// Text returns the text of the element sel selects, stopping the test when
+// there is none.
+func Text(t testing.TB, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("reading %s: %v", sel, err)
+	}
+	return s
+}

@@ -3,17 +3,15 @@ package exchange
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
 	"atalaya/internal/access"
 	"atalaya/internal/intel"
+	"atalaya/internal/jsondiff"
 	"atalaya/internal/misp"
 	"atalaya/internal/sharedtest"
 	"atalaya/internal/stix/stixtest"
@@ -147,126 +145,18 @@ func compareEvents(t *testing.T, want, got []*misp.Event) {
 			t.Errorf("event %s (%s) lost", w.UUID, w.Info)
 			continue
 		}
-		for _, d := range jsonDiff("Event", asJSON(t, w), asJSON(t, g)) {
+		wj, err := jsondiff.Of(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gj, err := jsondiff.Of(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Exports may order attributes differently; every one is matched
+		// by uuid.
+		for _, d := range jsondiff.Diff("Event", wj, gj, jsondiff.Options{Key: "uuid"}) {
 			t.Errorf("event %s: %s", w.UUID, d)
 		}
 	}
-}
-
-// asJSON is v as generic JSON, numbers kept as written.
-func asJSON(t *testing.T, v any) any {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// jsonDiff lists the differences between two JSON values, each with its
-// path. Lists whose items all have distinct uuids are matched by uuid
-// ("Attribute[uuid=…]"), so order does not count there.
-func jsonDiff(path string, want, got any) []string {
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			return []string{fmt.Sprintf("%s: an object became %T", path, got)}
-		}
-		var out []string
-		for _, k := range unionKeys(w, g) {
-			wv, inW := w[k]
-			gv, inG := g[k]
-			switch {
-			case !inG:
-				out = append(out, fmt.Sprintf("%s.%s: lost (was %v)", path, k, wv))
-			case !inW:
-				out = append(out, fmt.Sprintf("%s.%s: added (%v)", path, k, gv))
-			default:
-				out = append(out, jsonDiff(path+"."+k, wv, gv)...)
-			}
-		}
-		return out
-	case []any:
-		g, ok := got.([]any)
-		if !ok {
-			return []string{fmt.Sprintf("%s: a list became %T", path, got)}
-		}
-		return listDiff(path, w, g)
-	}
-	if !reflect.DeepEqual(want, got) {
-		return []string{fmt.Sprintf("%s: %v became %v", path, want, got)}
-	}
-	return nil
-}
-
-// listDiff compares lists by uuid where it can, else item by item.
-func listDiff(path string, want, got []any) []string {
-	wm, wok := byUUID(want)
-	gm, gok := byUUID(got)
-	if !wok || !gok {
-		if len(want) != len(got) {
-			return []string{fmt.Sprintf("%s: %d items became %d", path, len(want), len(got))}
-		}
-		var out []string
-		for i := range want {
-			out = append(out, jsonDiff(fmt.Sprintf("%s[%d]", path, i), want[i], got[i])...)
-		}
-		return out
-	}
-	var out []string
-	for _, k := range unionKeys(wm, gm) {
-		p := fmt.Sprintf("%s[uuid=%s]", path, k)
-		w, inW := wm[k]
-		g, inG := gm[k]
-		switch {
-		case !inG:
-			out = append(out, p+": lost")
-		case !inW:
-			out = append(out, p+": added")
-		default:
-			out = append(out, jsonDiff(p, w, g)...)
-		}
-	}
-	return out
-}
-
-// byUUID indexes list items by their "uuid"; false unless every item is an
-// object with a distinct one.
-func byUUID(items []any) (map[string]any, bool) {
-	m := make(map[string]any, len(items))
-	for _, it := range items {
-		o, ok := it.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		u, ok := o["uuid"].(string)
-		if !ok || u == "" || m[u] != nil {
-			return nil, false
-		}
-		m[u] = o
-	}
-	return m, len(items) > 0
-}
-
-// unionKeys are the keys of both maps, sorted.
-func unionKeys[V any](a, b map[string]V) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, m := range []map[string]V{a, b} {
-		for k := range m {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
 }

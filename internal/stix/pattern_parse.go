@@ -171,16 +171,23 @@ func (p *patternParser) observationAnd() (ObservationExpr, error) {
 
 // observationChain parses next (op next)* into a left-leaning tree.
 func (p *patternParser) observationChain(op string, next func() (ObservationExpr, error)) (ObservationExpr, error) {
+	return chain(p, op, next, func(l, r ObservationExpr) ObservationExpr { return &ObservationOp{Op: op, Left: l, Right: r} })
+}
+
+// chain parses next (op next)* and joins the operands left to right, for
+// both levels of the grammar (observations and comparisons).
+func chain[E any](p *patternParser, op string, next func() (E, error), join func(l, r E) E) (E, error) {
+	var zero E
 	left, err := next()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	for p.keyword(op) {
 		right, err := next()
 		if err != nil {
-			return nil, err
+			return zero, err
 		}
-		left = &ObservationOp{Op: op, Left: left, Right: right}
+		left = join(left, right)
 	}
 	return left, nil
 }
@@ -305,18 +312,7 @@ func (p *patternParser) comparisonAnd() (ComparisonExpr, error) {
 }
 
 func (p *patternParser) comparisonChain(op string, next func() (ComparisonExpr, error)) (ComparisonExpr, error) {
-	left, err := next()
-	if err != nil {
-		return nil, err
-	}
-	for p.keyword(op) {
-		right, err := next()
-		if err != nil {
-			return nil, err
-		}
-		left = &ComparisonOp{Op: op, Left: left, Right: right}
-	}
-	return left, nil
+	return chain(p, op, next, func(l, r ComparisonExpr) ComparisonExpr { return &ComparisonOp{Op: op, Left: l, Right: r} })
 }
 
 // propTest: "(" comparisonOr ")" | EXISTS path | path [NOT] op literal.

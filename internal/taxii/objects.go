@@ -22,21 +22,17 @@ func (s *Server) listFilter(r *http.Request, c caller, p params) (intel.Filter, 
 // getObjects answers GET {collection}/objects/: a page of the objects the
 // actor may see in the collection, oldest added first.
 func (s *Server) getObjects(w http.ResponseWriter, r *http.Request, c caller) error {
-	f, err := s.listFilter(r, c, objectsParams)
-	if err != nil {
-		return err
-	}
-	page, err := s.intel.List(r.Context(), c.actor, f)
-	if err != nil {
-		return err
-	}
-	writeEnvelope(w, page)
-	return nil
+	return s.listPage(w, r, c, writeEnvelope)
 }
 
 // manifest answers GET {collection}/manifest/: what getObjects would
 // return, described rather than sent.
 func (s *Server) manifest(w http.ResponseWriter, r *http.Request, c caller) error {
+	return s.listPage(w, r, c, writeManifest)
+}
+
+// listPage reads the page the objects parameters select and writes it.
+func (s *Server) listPage(w http.ResponseWriter, r *http.Request, c caller, write func(http.ResponseWriter, intel.Page)) error {
 	f, err := s.listFilter(r, c, objectsParams)
 	if err != nil {
 		return err
@@ -45,7 +41,7 @@ func (s *Server) manifest(w http.ResponseWriter, r *http.Request, c caller) erro
 	if err != nil {
 		return err
 	}
-	writeManifest(w, page)
+	write(w, page)
 	return nil
 }
 
