@@ -43,6 +43,13 @@ var want = map[Action]map[Role]string{
 	ManageCollections:   {SecretariatAdmin: "goxs"},
 	ViewStatus: {SecretariatAdmin: "os", SecretariatOfficer: "s", TeamAdmin: "os", Analyst: "s",
 		GovernmentContact: "s", Expert: "s", Observer: "s"},
+	ViewEvents:   {SecretariatAdmin: "os", SecretariatOfficer: "os", TeamAdmin: "os", Analyst: "os"},
+	ManageAlerts: {SecretariatAdmin: "os", TeamAdmin: "os", Analyst: "os"},
+	ViewFeeds: {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs", TeamAdmin: "goxs",
+		Analyst: "goxs"},
+	ManageFeeds: {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs"},
+	PushEvents: {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs", TeamAdmin: "os",
+		Analyst: "os"},
 }
 
 func target(c rune) Target {
@@ -120,4 +127,31 @@ func TestCanSpecialActors(t *testing.T) {
 func withScopes(a Actor, s ...Scope) Actor {
 	a.Scopes = append([]Scope{}, s...)
 	return a
+}
+
+func TestCanSeeEvents(t *testing.T) {
+	analyst := Actor{UserID: "u", OrgID: "org-a", Roles: []Role{Analyst}}
+	readToken := analyst
+	readToken.Scopes = []Scope{ScopeRead}
+	secAdmin := Actor{UserID: "s", OrgID: "sec", Secretariat: true, Roles: []Role{SecretariatAdmin}}
+	cases := []struct {
+		name  string
+		actor Actor
+		org   string
+		want  bool
+	}{
+		{"own organisation", analyst, "org-a", true},
+		{"read token of own organisation", readToken, "org-a", true},
+		{"another organisation", analyst, "org-b", false},
+		{"no organisation (unrouted)", analyst, "", false},
+		{"secretariat has no override", secAdmin, "org-a", false},
+		{"secretariat's own deliveries", secAdmin, "sec", true},
+		{"anonymous", Anonymous, "org-a", false},
+		{"observer of the organisation", Actor{UserID: "o", OrgID: "org-a", Roles: []Role{Observer}}, "org-a", false},
+	}
+	for _, c := range cases {
+		if got := CanSeeEvents(c.actor, c.org); got != c.want {
+			t.Errorf("%s: CanSeeEvents = %v, want %v", c.name, got, c.want)
+		}
+	}
 }

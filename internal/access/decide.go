@@ -28,12 +28,21 @@ const (
 	ManageSharingGroups Action = "sharinggroups.manage" // create a sharing group, change its members
 	ManageCollections   Action = "collections.manage"   // define TAXII collections beyond the defaults
 	ViewStatus          Action = "intel.status"         // read the TAXII status of a POST (Target.OwnerID: who posted)
+
+	// Early warning (issue 4). Events are delivered to organisations; an
+	// organisation's events, alerts and alert settings are its own.
+	ViewEvents   Action = "events.view"   // the inbox, live alerts and stream of Target.OrgID
+	ManageAlerts Action = "alerts.manage" // rules, webhooks and digests of Target.OrgID
+	ViewFeeds    Action = "feeds.view"    // the feeds' names, schedule and status (no raw lines)
+	ManageFeeds  Action = "feeds.manage"  // set up feeds, run them, upload, read quarantine (raw lines)
+	PushEvents   Action = "feeds.push"    // push events to a feed whose pusher is Target.OrgID
 )
 
 // Actions lists every action, for the table test and the docs.
 var Actions = []Action{ViewDirectory, EditOrganization, EditConstituency, EditContacts, ViewUsers,
 	ManageUsers, ViewTokens, CreateToken, RevokeToken, ViewAudit, ManageOwnAccount,
-	ViewIntel, CreateIntel, EditIntel, DeleteIntel, ReportSighting, ManageSharingGroups, ManageCollections, ViewStatus}
+	ViewIntel, CreateIntel, EditIntel, DeleteIntel, ReportSighting, ManageSharingGroups, ManageCollections, ViewStatus,
+	ViewEvents, ManageAlerts, ViewFeeds, ManageFeeds, PushEvents}
 
 // scopeOf says which token scope an action needs.
 var scopeOf = map[Action]Scope{
@@ -42,7 +51,8 @@ var scopeOf = map[Action]Scope{
 	CreateToken: ScopeAdmin, RevokeToken: ScopeAdmin, ViewAudit: ScopeAdmin, ManageOwnAccount: ScopeAdmin,
 	ViewIntel: ScopeRead, CreateIntel: ScopeWrite, EditIntel: ScopeWrite, DeleteIntel: ScopeWrite,
 	ReportSighting: ScopeWrite, ManageSharingGroups: ScopeWrite, ManageCollections: ScopeAdmin,
-	ViewStatus: ScopeRead,
+	ViewStatus: ScopeRead, ViewEvents: ScopeRead, ManageAlerts: ScopeWrite, ViewFeeds: ScopeRead,
+	ManageFeeds: ScopeAdmin, PushEvents: ScopeWrite,
 }
 
 // Target is what an action touches: the organisation that owns it and, for
@@ -107,6 +117,28 @@ func Can(a Actor, act Action, t Target) bool {
 		// their organisation's admins' (who answer for what it shares).
 		// Reading it needs no more than the read scope.
 		return self || (own && a.any(TeamAdmin, SecretariatAdmin))
+	case ViewEvents:
+		// Events name hosts of one organisation's network: its
+		// responders, and nobody else (the secretariat has no override).
+		return own && a.any(TeamAdmin, Analyst, SecretariatAdmin, SecretariatOfficer)
+	case ManageAlerts:
+		return own && a.any(TeamAdmin, Analyst, SecretariatAdmin)
+	case ViewFeeds:
+		return a.any(SecretariatAdmin, SecretariatOfficer, TeamAdmin, Analyst)
+	case ManageFeeds:
+		// Feeds are collected once for the region by the secretariat.
+		// Quarantined raw lines may name any team's hosts: same gate.
+		return a.any(SecretariatAdmin, SecretariatOfficer)
+	case PushEvents:
+		return a.any(SecretariatAdmin, SecretariatOfficer) || (own && a.any(TeamAdmin, Analyst))
 	}
 	return false
+}
+
+// CanSeeEvents reports whether a may read the events delivered to orgID
+// (inbox, exports, live alerts, the stream, webhooks and digests are set up
+// under the same rule). It is Can(a, ViewEvents, Target{OrgID: orgID}),
+// named so every path that returns events asks it by name.
+func CanSeeEvents(a Actor, orgID string) bool {
+	return orgID != "" && Can(a, ViewEvents, Target{OrgID: orgID})
 }
