@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"text/tabwriter"
+	"time"
 
 	"atalaya/internal/app"
 )
@@ -26,7 +27,8 @@ func (c *demoCmd) Run(e *env) error {
 	}
 	logger := newLogger(e)
 	a, err := app.Open(e.ctx, app.Config{DataDir: dataDir, Addr: c.Addr, TLSCert: c.TLSCert, TLSKey: c.TLSKey,
-		TrustProxy: c.TrustProxy, WarningLists: c.WarningLists}, logger)
+		TrustProxy: c.TrustProxy, WarningLists: c.WarningLists, ShadowserverSchema: c.ShadowserverSchema,
+		Mail: c.mail(), Demo: true}, logger)
 	if err != nil {
 		return err
 	}
@@ -34,6 +36,15 @@ func (c *demoCmd) Run(e *env) error {
 	if _, err := app.SeedDemo(e.ctx, a); err != nil {
 		return fmt.Errorf("seeding demo data: %w", err)
 	}
+	if err := a.Start(e.ctx); err != nil {
+		return err
+	}
+	// The demo's feed: a day of observations now, a few more every
+	// quarter minute while it runs (live alerts to watch).
+	if err := app.SeedDemoFeeds(e.ctx, a); err != nil {
+		return fmt.Errorf("loading the demo feed: %w", err)
+	}
+	go app.DemoTrickle(e.ctx, a, 15*time.Second)
 	scheme := "http"
 	if a.Config.TLS() {
 		scheme = "https"

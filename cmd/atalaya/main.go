@@ -33,7 +33,10 @@ type cli struct {
 	Audit   auditCmd   `cmd:"" help:"Work with the audit log."`
 	Import  importCmd  `cmd:"" help:"Import STIX bundles, MISP events or feeds, or CSV lists of indicators as an account's organisation."`
 	Export  exportCmd  `cmd:"" help:"Export what an account may see as a STIX bundle, MISP events, a MISP feed or CSV."`
+	Ingest  ingestCmd  `cmd:"" help:"Load files into a feed through the early-warning pipeline (parse, enrich, route, store)."`
+	Feed    feedCmd    `cmd:"" help:"Run or list the feeds."`
 	Bench   benchCmd   `cmd:"" help:"Measure login, directory pages and constituency updates on a temporary store."`
+	Ipdb    ipdbCmd    `cmd:"" help:"Import and query the IP tables (AS, country) that enrich early-warning events."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 

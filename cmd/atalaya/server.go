@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 
+	"atalaya/internal/alerts"
 	"atalaya/internal/app"
 	"atalaya/internal/audit"
 )
@@ -18,6 +19,20 @@ type httpFlags struct {
 	// Intel settings ride with the server flags: only a serving process
 	// shows correlations.
 	WarningLists string `help:"Directory of MISP warning lists (holding lists/*/list.json): values on them are not correlated." env:"ATALAYA_WARNING_LISTS" type:"path"`
+	// Early warning.
+	ShadowserverSchema string `help:"Shadowserver's report schema (intelmq.json) for feeds of format shadowserver." env:"ATALAYA_SHADOWSERVER_SCHEMA" type:"path"`
+	SMTPHost           string `help:"SMTP server for alert digests (none: digests are not sent)." env:"ATALAYA_SMTP_HOST"`
+	SMTPPort           int    `help:"SMTP port." env:"ATALAYA_SMTP_PORT" default:"587"`
+	SMTPFrom           string `help:"Sender address of alert digests." env:"ATALAYA_SMTP_FROM" default:"atalaya@localhost"`
+	SMTPUser           string `help:"SMTP user name." env:"ATALAYA_SMTP_USER"`
+	SMTPPassword       string `help:"SMTP password." env:"ATALAYA_SMTP_PASSWORD"`
+	SMTPTLS            string `help:"SMTP transport security: starttls, tls or none." env:"ATALAYA_SMTP_TLS" default:"starttls" enum:"starttls,tls,none"`
+}
+
+// mail is the SMTP configuration for alerts.
+func (f httpFlags) mail() alerts.Mail {
+	return alerts.Mail{Host: f.SMTPHost, Port: f.SMTPPort, From: f.SMTPFrom, Username: f.SMTPUser,
+		Password: f.SMTPPassword, TLS: f.SMTPTLS}
 }
 
 type serveCmd struct {
@@ -32,12 +47,16 @@ func (c *serveCmd) Run(e *env) error {
 		return err
 	}
 	defer a.Close()
+	if err := a.Start(e.ctx); err != nil {
+		return err
+	}
 	return a.Serve(e.ctx)
 }
 
 func (c *serveCmd) config() app.Config {
 	return app.Config{DataDir: c.DataDir, DatabaseURL: c.DatabaseURL, Addr: c.Addr,
-		TLSCert: c.TLSCert, TLSKey: c.TLSKey, TrustProxy: c.TrustProxy, WarningLists: c.WarningLists}
+		TLSCert: c.TLSCert, TLSKey: c.TLSKey, TrustProxy: c.TrustProxy, WarningLists: c.WarningLists,
+		ShadowserverSchema: c.ShadowserverSchema, Mail: c.mail()}
 }
 
 type migrateCmd struct {

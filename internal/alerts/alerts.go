@@ -4,21 +4,39 @@
 // team's live stream (browser and /api/v1/stream), webhooks (JSON,
 // HMAC-signed, retried with back-off, replayable) and e-mail digests
 // (hourly or daily, CSV attached).
+//
+// A rule is a CEL condition. Every harmonisation field of an event is a
+// variable of that name: source.ip, source.fqdn, classification.type ...
+// are text, source.port, source.asn, destination.port and
+// destination.asn are int, feed.accuracy is double, time.source and
+// time.observation are timestamps; extra is a map(string, string) of the
+// extra fields; delivery.by ("prefix", "asn", "domain", "country",
+// "watch"), delivery.key (what matched) and delivery.repeats say how the
+// event reached the team. A field the event lacks has its type's zero
+// value, so
+//
+//	classification.type == "phishing" && source.fqdn.endsWith(".gov.uy")
+//
+// is simply false for an event without a domain. A missing key of extra
+// is an evaluation error, which counts as no match (write "k" in extra &&
+// ... or has(extra.k)). A rule must give a boolean, and its worst case over
+// the largest event must stay within a cost bound, checked when it is
+// saved.
 package alerts
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
-	"atalaya/internal/access"
+	"cel.dev/cel-go/cel"
+
 	"atalaya/internal/feeds"
 	"atalaya/internal/store"
 )
-
-var errTODO = errors.New("alerts: not implemented yet")
 
 // Rule is one team's alert rule.
 type Rule struct {
@@ -96,7 +114,14 @@ type Mail struct {
 	Username string
 	Password string
 	TLS      string // "none" (tests, a local relay), "starttls", "tls"
+	// HELO is the name the client gives in EHLO; "" is the domain of From
+	// (relays refuse a bare "localhost").
+	HELO string
 }
+
+// ErrNotFound is returned for a rule, webhook, delivery or digest that does
+// not exist or belongs to an organisation the actor may not manage.
+var ErrNotFound = store.ErrNotFound
 
 // Options tune a Service.
 type Options struct {
@@ -105,85 +130,97 @@ type Options struct {
 	Events     EventSource
 	Mail       Mail // Host "": digests are kept but not sent
 	HTTPClient *http.Client
+	// Retry is the wait before each new attempt of a webhook post; a post
+	// is tried len(Retry)+1 times, then marked failed (replayable). nil:
+	// 1 s, 10 s, 1 min, 5 min (five attempts).
+	Retry []time.Duration
+	// Queue bounds the alerts matched and not yet recorded; beyond it
+	// Deliver drops matches (counted). 0: 65536.
+	Queue int
+	// Buffer is each live subscriber's backlog; a subscriber further
+	// behind loses alerts (counted). 0: 256.
+	Buffer int
+	// Tick is how often digests and retention are looked at. 0: 1 min.
+	Tick time.Duration
+	// Retention: alerts and webhook deliveries older than this go. 0: 90 days.
+	Retention time.Duration
+	// AllowPrivateWebhooks lets the default HTTP client post to loopback,
+	// private and link-local addresses (a lab, tests). Without it a team
+	// cannot point a webhook at the server's own network. Ignored when
+	// HTTPClient is set.
+	AllowPrivateWebhooks bool
 }
 
 // Service holds rules and delivers alerts, over a store migrated with
-// Migrations (and audit's, directory's and feeds').
+// Migrations (and audit's).
+//
+// Concurrency: rules are compiled into an immutable per-organisation
+// snapshot swapped atomically, so Deliver reads without locking; matches go
+// to a bounded queue drained by one recorder goroutine (started by Start),
+// which writes alert rows and webhook posts in one transaction and then
+// publishes to the subscribers' hub.
 type Service struct {
-	db   *store.DB
-	opts Options
+	db      *store.DB
+	opts    Options
+	now     func() time.Time
+	log     *slog.Logger
+	env     *cel.Env
+	client  *http.Client
+	retry   []time.Duration
+	rules   atomic.Pointer[ruleSet]
+	rulesMu sync.Mutex // serialises rebuilding the snapshot
+	queue   *queue
+	hub     *hub
+	hooks   chan struct{} // wakes the webhook sender
+	metrics *metrics
 }
 
 // New returns the service over db; Start runs its background work.
-func New(db *store.DB, opts Options) *Service { return &Service{db: db, opts: opts} }
-
-// Start runs webhook retries and digests until ctx ends.
-func (s *Service) Start(ctx context.Context) error { return errTODO }
-
-// Deliver evaluates the rules of each delivery's organisation; it is
-// feeds.Options.OnCommit and returns quickly (matching is in memory;
-// recording and sending happen on the service's own goroutines).
-func (s *Service) Deliver(ds []feeds.StoredEvent) {}
-
-// Rules lists orgID's rules (access.CanSeeEvents).
-func (s *Service) Rules(ctx context.Context, a access.Actor, orgID string) ([]Rule, error) {
-	return nil, errTODO
+func New(db *store.DB, opts Options) *Service {
+	env, err := newEnv()
+	if err != nil {
+		// The declarations are static: this fails in every test or never.
+		panic(err)
+	}
+	s := &Service{db: db, opts: opts, now: opts.Now, log: opts.Logger, env: env,
+		client: opts.HTTPClient, retry: opts.Retry, hooks: make(chan struct{}, 1), metrics: newMetrics()}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.client == nil {
+		s.client = webhookClient(opts.AllowPrivateWebhooks)
+	}
+	if s.retry == nil {
+		s.retry = []time.Duration{time.Second, 10 * time.Second, time.Minute, 5 * time.Minute}
+	}
+	s.queue = newQueue(positive(opts.Queue, 65536))
+	s.hub = newHub(positive(opts.Buffer, 256), s.metrics)
+	s.rules.Store(&ruleSet{})
+	return s
 }
 
-// SaveRule creates (ID "") or changes a rule of r.OrgID
-// (access.ManageAlerts). A rule that does not compile gives a *valid.Error
-// on field "expr" with CEL's message and position.
-func (s *Service) SaveRule(ctx context.Context, a access.Actor, r Rule) (Rule, error) {
-	return Rule{}, errTODO
+func positive(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
 }
 
-// DeleteRule removes a rule (access.ManageAlerts).
-func (s *Service) DeleteRule(ctx context.Context, a access.Actor, id string) error { return errTODO }
-
-// TryRule compiles expr and runs it over orgID's deliveries of the last
-// day (access.ManageAlerts); nothing is saved.
-func (s *Service) TryRule(ctx context.Context, a access.Actor, orgID, expr string) (TryResult, error) {
-	return TryResult{}, errTODO
+// Start loads the rules, then records and publishes matches, sends
+// webhook posts, digests and prunes old alerts until ctx ends. Deliver
+// matches nothing before the rules are loaded; LoadRules may be called
+// first to be sure of them before ingest starts.
+func (s *Service) Start(ctx context.Context) error {
+	if err := s.LoadRules(ctx); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { s.record(ctx) })
+	wg.Go(func() { s.sendWebhooks(ctx) })
+	wg.Go(func() { s.maintain(ctx) })
+	wg.Wait()
+	return nil
 }
-
-// Subscribe returns orgID's live alerts (access.CanSeeEvents) until
-// cancel is called. A slow reader loses alerts rather than slowing
-// delivery; the channel is closed on cancel.
-func (s *Service) Subscribe(a access.Actor, orgID string) (<-chan Alert, func(), error) {
-	return nil, func() {}, errTODO
-}
-
-// Alerts lists orgID's recent alerts, newest first (access.CanSeeEvents).
-func (s *Service) Alerts(ctx context.Context, a access.Actor, orgID, cursor string, limit int) ([]Alert, string, error) {
-	return nil, "", errTODO
-}
-
-// Webhooks, CreateWebhook, DeleteWebhook, WebhookDeliveries and Replay
-// manage a team's webhooks (access.ManageAlerts).
-func (s *Service) Webhooks(ctx context.Context, a access.Actor, orgID string) ([]Webhook, error) {
-	return nil, errTODO
-}
-
-func (s *Service) CreateWebhook(ctx context.Context, a access.Actor, w Webhook) (Webhook, error) {
-	return Webhook{}, errTODO
-}
-
-func (s *Service) DeleteWebhook(ctx context.Context, a access.Actor, id string) error { return errTODO }
-
-func (s *Service) WebhookDeliveries(ctx context.Context, a access.Actor, orgID string, limit int) ([]WebhookDelivery, error) {
-	return nil, errTODO
-}
-
-func (s *Service) Replay(ctx context.Context, a access.Actor, deliveryID int64) error { return errTODO }
-
-// Digests, CreateDigest and DeleteDigest manage a team's e-mail digests
-// (access.ManageAlerts).
-func (s *Service) Digests(ctx context.Context, a access.Actor, orgID string) ([]Digest, error) {
-	return nil, errTODO
-}
-
-func (s *Service) CreateDigest(ctx context.Context, a access.Actor, d Digest) (Digest, error) {
-	return Digest{}, errTODO
-}
-
-func (s *Service) DeleteDigest(ctx context.Context, a access.Actor, id string) error { return errTODO }

@@ -15,8 +15,10 @@ import (
 	"slices"
 	"strings"
 
+	"atalaya/internal/alerts"
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
+	"atalaya/internal/feeds"
 	"atalaya/internal/intel"
 	"atalaya/internal/store"
 )
@@ -30,6 +32,8 @@ type API struct {
 	dir    *directory.Directory
 	auth   *auth.Auth
 	intel  *intel.Store
+	feeds  *feeds.Service
+	alerts *alerts.Service
 	logger *slog.Logger
 }
 
@@ -38,7 +42,9 @@ type Options struct {
 	DB        *store.DB // for the audit log
 	Directory *directory.Directory
 	Auth      *auth.Auth
-	Intel     *intel.Store // shared intel, sharing groups, collections
+	Intel     *intel.Store    // shared intel, sharing groups, collections
+	Feeds     *feeds.Service  // early warning: feeds, runs, the events inbox
+	Alerts    *alerts.Service // early warning: alert rules, the stream, webhooks, digests
 	Logger    *slog.Logger
 }
 
@@ -48,7 +54,7 @@ func New(o Options) *API {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{db: o.DB, dir: o.Directory, auth: o.Auth, intel: o.Intel, logger: logger}
+	return &API{db: o.DB, dir: o.Directory, auth: o.Auth, intel: o.Intel, feeds: o.Feeds, alerts: o.Alerts, logger: logger}
 }
 
 // handler serves one route for an authenticated caller (the zero caller on
@@ -124,6 +130,38 @@ var routes = []Route{
 
 	{Method: "GET", Pattern: Prefix + "/collections", serve: (*API).listCollections},
 	{Method: "POST", Pattern: Prefix + "/collections", serve: (*API).createCollection},
+
+	{Method: "GET", Pattern: Prefix + "/events", serve: (*API).listEvents},
+	{Method: "GET", Pattern: Prefix + "/events/export", serve: (*API).exportEvents},
+	{Method: "GET", Pattern: Prefix + "/stream", serve: (*API).stream},
+
+	{Method: "GET", Pattern: Prefix + "/feeds", serve: (*API).listFeeds},
+	{Method: "POST", Pattern: Prefix + "/feeds", serve: (*API).createFeed},
+	{Method: "GET", Pattern: Prefix + "/feeds/{name}", serve: (*API).getFeed},
+	{Method: "PUT", Pattern: Prefix + "/feeds/{name}", serve: (*API).updateFeed},
+	{Method: "DELETE", Pattern: Prefix + "/feeds/{name}", serve: (*API).deleteFeed},
+	{Method: "POST", Pattern: Prefix + "/feeds/{name}/run", serve: (*API).runFeed},
+	{Method: "POST", Pattern: Prefix + "/feeds/{name}/events", serve: (*API).pushEvents},
+	{Method: "GET", Pattern: Prefix + "/feeds/{name}/runs", serve: (*API).listRuns},
+	{Method: "GET", Pattern: Prefix + "/feeds/{name}/quarantine", serve: (*API).listQuarantine},
+
+	{Method: "GET", Pattern: Prefix + "/alert-rules", serve: (*API).listRules},
+	{Method: "POST", Pattern: Prefix + "/alert-rules", serve: (*API).createRule},
+	{Method: "POST", Pattern: Prefix + "/alert-rules/try", serve: (*API).tryRule},
+	{Method: "GET", Pattern: Prefix + "/alert-rules/{id}", serve: (*API).getRule},
+	{Method: "PUT", Pattern: Prefix + "/alert-rules/{id}", serve: (*API).updateRule},
+	{Method: "DELETE", Pattern: Prefix + "/alert-rules/{id}", serve: (*API).deleteRule},
+	{Method: "GET", Pattern: Prefix + "/alerts", serve: (*API).listAlerts},
+
+	{Method: "GET", Pattern: Prefix + "/webhooks", serve: (*API).listWebhooks},
+	{Method: "POST", Pattern: Prefix + "/webhooks", serve: (*API).createWebhook},
+	{Method: "GET", Pattern: Prefix + "/webhooks/{id}", serve: (*API).getWebhook},
+	{Method: "DELETE", Pattern: Prefix + "/webhooks/{id}", serve: (*API).deleteWebhook},
+	{Method: "GET", Pattern: Prefix + "/webhooks/deliveries", serve: (*API).listWebhookDeliveries},
+	{Method: "POST", Pattern: Prefix + "/webhooks/deliveries/{id}/replay", serve: (*API).replayWebhookDelivery},
+	{Method: "GET", Pattern: Prefix + "/digests", serve: (*API).listDigests},
+	{Method: "POST", Pattern: Prefix + "/digests", serve: (*API).createDigest},
+	{Method: "DELETE", Pattern: Prefix + "/digests/{id}", serve: (*API).deleteDigest},
 }
 
 // Routes returns the API's operations, in the order of the route table.

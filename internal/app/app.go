@@ -8,14 +8,19 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
+	"atalaya/internal/alerts"
 	"atalaya/internal/audit"
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
+	"atalaya/internal/enrich"
+	"atalaya/internal/feeds"
 	"atalaya/internal/i18n"
 	"atalaya/internal/intel"
 	"atalaya/internal/misp"
+	"atalaya/internal/routing"
 	"atalaya/internal/store"
 	"atalaya/internal/web"
 )
@@ -31,6 +36,15 @@ type Config struct {
 	// WarningLists is a directory of MISP warning lists (lists/*/list.json);
 	// values on them are shown with a note and not correlated.
 	WarningLists string
+	// ShadowserverSchema is Shadowserver's report schema (intelmq.json) for
+	// feeds of format shadowserver.
+	ShadowserverSchema string
+	// Mail is the SMTP server alert digests go through; Host "" keeps
+	// digests unsent.
+	Mail alerts.Mail
+	// Demo keeps events on documentation ranges (the demo network lives
+	// there) instead of dropping them as false positives.
+	Demo bool
 	// AuthOptions lets tests and the demo use cheaper password hashing.
 	AuthOptions auth.Options
 }
@@ -48,11 +62,21 @@ type App struct {
 	I18n      *i18n.Bundle
 	Metrics   *web.Metrics
 	Intel     *intel.Store
+	// Early warning: the matcher of events to teams (rebuilt when a
+	// constituency or a shared indicator changes), feeds and alerts.
+	Router *routing.Router
+	IPDB   *enrich.IPDB // IP -> AS, country; empty until `atalaya ipdb import`
+	Feeds  *feeds.Service
+	Alerts *alerts.Service
+
+	stopBackground context.CancelFunc // set by Start
+	background     sync.WaitGroup     // what Start runs
 }
 
 // Migrations lists every domain's schema in dependency order.
 func Migrations() []store.Migrations {
-	return []store.Migrations{audit.Migrations(), directory.Migrations(), auth.Migrations(), intel.Migrations()}
+	return []store.Migrations{audit.Migrations(), directory.Migrations(), auth.Migrations(), intel.Migrations(),
+		feeds.Migrations(), alerts.Migrations()}
 }
 
 // Open opens the store, applies pending migrations and builds the services.
@@ -81,6 +105,7 @@ func New(db *store.DB, cfg Config, logger *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("loading message catalogs: %w", err)
 	}
 	intelOpts := intel.Options{}
+	var warnings intel.WarningMatcher // stays a nil interface without lists
 	if cfg.WarningLists != "" {
 		lists, err := misp.LoadWarningLists(os.DirFS(cfg.WarningLists))
 		if err != nil {
@@ -91,8 +116,9 @@ func New(db *store.DB, cfg Config, logger *slog.Logger) (*App, error) {
 			return nil, fmt.Errorf("loading warning lists: no lists/*/list.json under %s", cfg.WarningLists)
 		}
 		intelOpts.Warnings = lists
+		warnings = lists
 	}
-	return &App{
+	a := &App{
 		Config:    cfg,
 		Logger:    logger,
 		DB:        db,
@@ -101,14 +127,22 @@ func New(db *store.DB, cfg Config, logger *slog.Logger) (*App, error) {
 		I18n:      bundle,
 		Metrics:   web.NewMetrics(),
 		Intel:     intel.New(db, intelOpts),
-	}, nil
+	}
+	if err := a.newEarlyWarning(warnings); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Close releases the store.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error {
+	a.Stop()
+	return a.DB.Close()
+}
 
 // Serve runs the HTTP server until ctx is cancelled, then shuts down
-// gracefully.
+// gracefully. Background work (feeds, alerts) is Start's: a serving
+// process calls both.
 func (a *App) Serve(ctx context.Context) error {
 	srv := &http.Server{
 		Addr:              a.Config.Addr,

@@ -42,25 +42,24 @@ func TypeBelongs(taxonomy, typ string) bool {
 	return false
 }
 
+// parseTaxonomy accepts the RSIT names in any case, and with spaces for
+// hyphens as IntelMQ wrote them before 3.0 ("malicious code").
 func parseTaxonomy(field, value string) (string, error) {
-	v := strings.ToLower(strings.TrimSpace(value))
+	v := normaliseClass(value)
 	if _, ok := rsit[v]; !ok && v != "" {
 		return "", fieldError(field, "event_taxonomy", "is not a taxonomy of the Reference Security Incident Taxonomy", v)
 	}
 	return v, nil
 }
 
+// parseType accepts an RSIT type, or one of IntelMQ's legacy names, which
+// it stores as the RSIT type meant (see legacyTypes).
 func parseType(field, value string) (string, error) {
-	v := strings.ToLower(strings.TrimSpace(value))
-	if v == "" {
+	if strings.TrimSpace(value) == "" {
 		return "", nil
 	}
-	for _, types := range rsit {
-		for _, t := range types {
-			if t == v {
-				return v, nil
-			}
-		}
+	if t, ok := RSITType(value); ok {
+		return t, nil
 	}
-	return "", fieldError(field, "event_type", "is not a type of the Reference Security Incident Taxonomy", v)
+	return "", fieldError(field, "event_type", "is not a type of the Reference Security Incident Taxonomy", strings.ToLower(strings.TrimSpace(value)))
 }

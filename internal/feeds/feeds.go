@@ -9,21 +9,12 @@ package feeds
 
 import (
 	"context"
-	"errors"
 	"io"
-	"log/slog"
-	"net/http"
 	"time"
 
-	"atalaya/internal/access"
 	"atalaya/internal/event"
-	"atalaya/internal/parsers"
 	"atalaya/internal/routing"
-	"atalaya/internal/store"
 )
-
-// errTODO marks what the contract declares and the package does not do yet.
-var errTODO = errors.New("feeds: not implemented yet")
 
 // The kinds of Feed.Source.
 const (
@@ -62,6 +53,8 @@ type Feed struct {
 	Enabled   bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
+
+	pulledAt time.Time // when the last pull began (the schedule counts from it)
 }
 
 // Run is one input going through the pipeline: a scheduled pull, an
@@ -169,104 +162,4 @@ type Input struct {
 	// Done is called once the input's events are durable (a watched
 	// directory moves the file away); nil when nothing is to be done.
 	Done func() error
-}
-
-// Options tune a Service.
-type Options struct {
-	Now      func() time.Time
-	Logger   *slog.Logger
-	Enricher Enricher        // nil: no enrichment
-	Router   *routing.Router // nil: nothing is delivered
-	Fetcher  Fetcher         // nil: pulls fail with a clear error
-	// Shadowserver is the report schema for feeds of format shadowserver.
-	Shadowserver *parsers.ShadowserverSchema
-	// OnCommit is called after each committed batch with the new
-	// deliveries of that batch (not repeats), in commit order, from the
-	// writer goroutine: it must return quickly.
-	OnCommit   func(ds []StoredEvent)
-	BatchSize  int           // rows per transaction at most; 0: 4096
-	BatchDelay time.Duration // longest wait to fill a batch; 0: 5 ms
-	HTTPClient *http.Client
-}
-
-// Service is the feeds domain over a store migrated with Migrations (and
-// audit's and directory's).
-type Service struct {
-	db   *store.DB
-	opts Options
-}
-
-// New returns the service over db. Start runs its background work.
-func New(db *store.DB, opts Options) *Service { return &Service{db: db, opts: opts} }
-
-// Start runs the writer, the schedule and retention until ctx ends.
-func (s *Service) Start(ctx context.Context) error { return errTODO }
-
-// CreateFeed sets up a feed (access.ManageFeeds). Bad settings give a
-// *valid.Error naming the field.
-func (s *Service) CreateFeed(ctx context.Context, a access.Actor, f Feed) (Feed, error) {
-	return Feed{}, errTODO
-}
-
-// UpdateFeed changes a feed's settings (access.ManageFeeds); Auth "" keeps
-// the stored one.
-func (s *Service) UpdateFeed(ctx context.Context, a access.Actor, f Feed) (Feed, error) {
-	return Feed{}, errTODO
-}
-
-// DeleteFeed removes a feed with its events and quarantine (ManageFeeds).
-func (s *Service) DeleteFeed(ctx context.Context, a access.Actor, id string) error { return errTODO }
-
-// Feed returns one feed by id or name (access.ViewFeeds).
-func (s *Service) Feed(ctx context.Context, a access.Actor, idOrName string) (Feed, error) {
-	return Feed{}, errTODO
-}
-
-// Feeds lists every feed with its status (access.ViewFeeds).
-func (s *Service) Feeds(ctx context.Context, a access.Actor) ([]FeedStatus, error) {
-	return nil, errTODO
-}
-
-// Runs lists a feed's runs, newest first (access.ViewFeeds).
-func (s *Service) Runs(ctx context.Context, a access.Actor, feedID string, limit int) ([]Run, error) {
-	return nil, errTODO
-}
-
-// Quarantine lists a feed's refused lines, newest first
-// (access.ManageFeeds: raw lines may name any team's hosts).
-func (s *Service) Quarantine(ctx context.Context, a access.Actor, feedID, cursor string, limit int) ([]Quarantined, string, error) {
-	return nil, "", errTODO
-}
-
-// IngestOptions describe one input handed in directly.
-type IngestOptions struct {
-	Format   string // "" the feed's
-	Trigger  string // "upload", "push", "cli"
-	Input    string // file name for the run
-	Progress func(Run)
-}
-
-// Ingest runs r through the feed's pipeline and returns when every
-// accepted event is durable. Uploads and command-line loads need
-// access.ManageFeeds, pushes access.PushEvents on the feed's PushOrgID.
-func (s *Service) Ingest(ctx context.Context, a access.Actor, feedName string, r io.Reader, opt IngestOptions) (Run, error) {
-	return Run{}, errTODO
-}
-
-// RunFeed pulls the feed now (access.ManageFeeds) and returns its run.
-func (s *Service) RunFeed(ctx context.Context, a access.Actor, name string) (Run, error) {
-	return Run{}, errTODO
-}
-
-// Inbox lists the events delivered to orgID, newest first
-// (access.CanSeeEvents).
-func (s *Service) Inbox(ctx context.Context, a access.Actor, orgID string, f Filter) ([]StoredEvent, string, error) {
-	return nil, "", errTODO
-}
-
-// Delivered returns orgID's deliveries first seen at or after since,
-// oldest first, at most limit: the alert rules' try-out reads it. The
-// caller has checked access.
-func (s *Service) Delivered(ctx context.Context, orgID string, since time.Time, limit int) ([]StoredEvent, error) {
-	return nil, errTODO
 }

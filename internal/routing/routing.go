@@ -58,14 +58,16 @@ type Match struct {
 	Key    string // the prefix, ASN, domain or country code that matched
 }
 
-// Table is an immutable routing table; build a new one with Build and swap
-// it into a Router when a constituency changes. A nil *Table routes
+// Table is an immutable routing table; build a new one with Build (or
+// BuildWatched, to match shared indicators too) and swap it into a Router
+// when a constituency or an indicator changes. A nil *Table routes
 // nothing.
 type Table struct {
 	prefixes *bart.Table[Match]
 	asns     map[uint32]Match
 	domains  map[string]Match
 	national map[string]Match
+	watch    *watchSet // nil without watches; see Watched
 }
 
 // Route finds the teams for q, in order of precedence: the most specific

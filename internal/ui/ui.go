@@ -12,8 +12,10 @@ import (
 	"unicode/utf8"
 
 	"atalaya/internal/access"
+	"atalaya/internal/alerts"
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
+	"atalaya/internal/feeds"
 	"atalaya/internal/i18n"
 	"atalaya/internal/intel"
 	"atalaya/internal/store"
@@ -34,6 +36,8 @@ type UI struct {
 	db     *store.DB
 	dir    *directory.Directory
 	intel  *intel.Store
+	feeds  *feeds.Service
+	alerts *alerts.Service
 	auth   *auth.Auth
 	i18n   *i18n.Bundle
 	logger *slog.Logger
@@ -52,6 +56,10 @@ type Options struct {
 	Logger       *slog.Logger
 	SecureCookie bool
 	ClientAddr   func(*http.Request) string
+	// Feeds and Alerts are early warning's services; without them there
+	// are no events, alerts or feeds pages.
+	Feeds  *feeds.Service
+	Alerts *alerts.Service
 }
 
 // New parses every template once; a broken template fails here, at start-up.
@@ -60,8 +68,8 @@ func New(o Options) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &UI{db: o.DB, dir: o.Directory, intel: o.Intel, auth: o.Auth, i18n: o.I18n, logger: o.Logger, pages: pages,
-		secure: o.SecureCookie, addrOf: o.ClientAddr}, nil
+	return &UI{db: o.DB, dir: o.Directory, intel: o.Intel, feeds: o.Feeds, alerts: o.Alerts, auth: o.Auth, i18n: o.I18n,
+		logger: o.Logger, pages: pages, secure: o.SecureCookie, addrOf: o.ClientAddr}, nil
 }
 
 // Register adds the pages' routes through handle (the app wraps each with
@@ -103,6 +111,7 @@ func (u *UI) Register(register func(pattern string, h http.Handler)) {
 	handle("POST /account/totp/confirm", http.HandlerFunc(u.signedIn(u.confirmTOTP)))
 	handle("GET /audit", http.HandlerFunc(u.signedIn(u.auditLog)))
 	u.registerIntel(handle)
+	u.registerEarlyWarning(handle)
 }
 
 // fail renders the page for a domain error: 403, 404, or 500 (logged; the
