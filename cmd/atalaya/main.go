@@ -35,7 +35,7 @@ type cli struct {
 	Export  exportCmd  `cmd:"" help:"Export what an account may see as a STIX bundle, MISP events, a MISP feed or CSV."`
 	Ingest  ingestCmd  `cmd:"" help:"Load files into a feed through the early-warning pipeline (parse, enrich, route, store)."`
 	Feed    feedCmd    `cmd:"" help:"Run or list the feeds."`
-	Bench   benchCmd   `cmd:"" help:"Measure login, directory pages and constituency updates on a temporary store."`
+	Bench   benchCmd   `cmd:"" help:"Measure on a temporary store: requests (login, pages, intel, TAXII; the default) or ingest (events/s end to end against the store's raw insert rate)."`
 	Ipdb    ipdbCmd    `cmd:"" help:"Import and query the IP tables (AS, country) that enrich early-warning events."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }

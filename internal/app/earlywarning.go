@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -54,7 +55,11 @@ func (a *App) newEarlyWarning(warnings intel.WarningMatcher) error {
 	// Alerts read feeds' deliveries (rule try-out) and feeds hand alerts
 	// each committed batch: build feeds first with a hook that finds
 	// alerts once both exist.
-	a.Feeds = feeds.New(a.DB, feeds.Options{Logger: a.Logger, Router: a.Router,
+	dirRoot := "" // tests over a store without a data dir: any absolute path
+	if a.Config.DataDir != "" {
+		dirRoot = filepath.Join(a.Config.DataDir, "incoming")
+	}
+	a.Feeds = feeds.New(a.DB, feeds.Options{Logger: a.Logger, Router: a.Router, DirRoot: dirRoot,
 		Enricher: enrich.New(ipdb, warn), Shadowserver: schema, Fetcher: sources.New(nil),
 		OnCommit: func(ds []feeds.StoredEvent) { a.Alerts.Deliver(ds) }})
 	a.Alerts = alerts.New(a.DB, alerts.Options{Logger: a.Logger, Mail: a.Config.Mail, Events: a.Feeds})

@@ -12,7 +12,9 @@ import (
 // Validate checks that the event can be stored and routed: it has
 // time.observation, feed.name, classification.taxonomy and
 // classification.type, a type that belongs to its taxonomy in the RSIT,
-// and something to route on (source.ip, source.fqdn or source.url). It
+// and something to route on (source.ip, source.fqdn, source.url or
+// source.network: block lists name whole networks, routed by their first
+// address). It
 // returns every problem at once as valid.Errors.
 func (e Event) Validate() error {
 	var es valid.Errors
@@ -30,9 +32,9 @@ func (e Event) Validate() error {
 			"is not a type of taxonomy "+e.Taxonomy,
 			map[string]any{"Type": e.Type, "Taxonomy": e.Taxonomy})
 	}
-	if !e.SourceIP.IsValid() && e.SourceFQDN == "" && e.SourceURL == "" {
+	if !e.SourceIP.IsValid() && e.SourceFQDN == "" && e.SourceURL == "" && !e.SourceNetwork.IsValid() {
 		es.Add("source.ip", "event_source_required",
-			"one of source.ip, source.fqdn or source.url is required", nil)
+			"one of source.ip, source.fqdn, source.url or source.network is required", nil)
 	}
 	return es.Err()
 }

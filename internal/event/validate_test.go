@@ -39,7 +39,9 @@ func TestValidate(t *testing.T) {
 			[]string{"classification.taxonomy event_required", "classification.type event_required"}},
 		{"type of another taxonomy", map[string]string{"classification.taxonomy": "fraud"},
 			[]string{"classification.type event_type_taxonomy"}},
-		{"nothing to route on", map[string]string{"source.ip": "", "source.fqdn": "", "source.url": ""},
+		{"network alone is enough", map[string]string{"source.ip": "", "source.fqdn": "", "source.url": "",
+			"source.network": "198.51.100.0/24"}, nil},
+		{"nothing to route on", map[string]string{"source.ip": "", "source.fqdn": "", "source.url": "", "source.network": ""},
 			[]string{"source.ip event_source_required"}},
 	}
 	for _, tc := range cases {

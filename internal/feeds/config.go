@@ -143,6 +143,14 @@ func (s *Service) validateSource(f Feed, es *valid.Errors) {
 	case SourceDir:
 		if !filepath.IsAbs(f.Dir) {
 			es.Add("dir", "feeds_dir", "must be an absolute directory path", map[string]any{"Value": f.Dir})
+		} else if root := s.opts.DirRoot; root != "" {
+			// Pulls move files out of the directory: never let a feed
+			// point the server at its own files or the system's.
+			if rel, err := filepath.Rel(root, filepath.Clean(f.Dir)); err != nil || rel == ".." ||
+				strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				es.Add("dir", "feeds_dir_root", "must be inside the incoming directory "+root,
+					map[string]any{"Value": f.Dir, "Root": root})
+			}
 		}
 	case SourceUpload, SourcePush:
 	default:

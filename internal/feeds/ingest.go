@@ -393,6 +393,10 @@ func (p *pipeline) recipients(e *event.Event) []recipient {
 		return nil
 	}
 	q := routing.Query{IP: e.SourceIP, ASN: e.SourceASN, Domain: e.SourceFQDN, Country: e.SourceCountry}
+	if !q.IP.IsValid() && e.SourceNetwork.IsValid() {
+		// A listed network goes to the team holding its first address.
+		q.IP = e.SourceNetwork.Addr()
+	}
 	if q.Domain == "" && e.SourceURL != "" {
 		if u, err := url.Parse(e.SourceURL); err == nil {
 			q.Domain = u.Hostname()

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 
@@ -116,7 +117,8 @@ func (s *Service) ingestPull(ctx context.Context, f Feed, trigger string, inputs
 // recordPull stores a pull that brought nothing to ingest.
 func (s *Service) recordPull(ctx context.Context, f Feed, trigger, state string, cause error) (Run, error) {
 	run := &runState{}
-	run.FeedID, run.FeedName, run.Trigger, run.Input = f.ID, f.Name, trigger, f.URL+f.Dir
+	// Any team reads runs: a URL's query (often an API key) stays out.
+	run.FeedID, run.FeedName, run.Trigger, run.Input = f.ID, f.Name, trigger, redactURL(f.URL)+f.Dir
 	if cause != nil {
 		run.Err = cause.Error()
 	}
@@ -278,4 +280,17 @@ func (s *Service) busy(feedID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.pulling[feedID]
+}
+
+// redactURL drops the query and credentials of a feed URL for display.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || raw == "" {
+		return raw
+	}
+	u.User = nil
+	if u.RawQuery != "" {
+		u.RawQuery = "…"
+	}
+	return u.String()
 }

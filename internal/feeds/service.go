@@ -31,6 +31,9 @@ type Options struct {
 	BatchSize  int           // rows per transaction at most; 0: 4096
 	BatchDelay time.Duration // longest wait to fill a batch; 0: 5 ms
 	HTTPClient *http.Client
+	// DirRoot, when set, is where watched directories must be (the
+	// server moves files out of them); "" accepts any absolute path.
+	DirRoot string
 
 	// NewParser builds the parser of a format; nil: parsers.New. Tests and
 	// benchmarks hand in their own.
