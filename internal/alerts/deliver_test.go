@@ -47,11 +47,12 @@ func TestDeliverRecordsAndPublishes(t *testing.T) {
 		s := started(t, db, Options{})
 		a, b := analyst("org-a"), analyst("org-b")
 		ra := mustRule(t, s, a, "Phishing", `classification.type == "phishing"`)
-		mustRule(t, s, a, "Disabled", `true`) // disabled below
+		disabled := mustRule(t, s, a, "Disabled", `true`) // disabled below
 		rb := mustRule(t, s, b, "Emotet", `malware.name == "emotet" && source.port == 443`)
-		rules, _ := s.Rules(ctx, a, "org-a")
-		rules[1].Enabled = false
-		if _, err := s.SaveRule(ctx, a, rules[1]); err != nil {
+		// By the rule itself, not its place in Rules: two rules saved in
+		// the same millisecond have no fixed order.
+		disabled.Enabled = false
+		if _, err := s.SaveRule(ctx, a, disabled); err != nil {
 			t.Fatal(err)
 		}
 		chA, cancelA, err := s.Subscribe(a, "org-a")

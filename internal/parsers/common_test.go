@@ -3,7 +3,6 @@ package parsers
 import (
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -357,49 +356,6 @@ func TestFormatsA(t *testing.T) {
 			t.Errorf("format %q not registered", f)
 		}
 	}
-}
-
-// TestCatalogHasEveryCode checks that every code this family's parsers
-// can return has its message in the catalogs (the i18n package checks the
-// four languages agree).
-func TestCatalogHasEveryCode(t *testing.T) {
-	catalog, err := os.ReadFile(filepath.Join("..", "i18n", "catalog", "parsers.en.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") || !familyAFile(f) {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, part := range strings.Split(string(src), `"parsers_`)[1:] {
-			code := "parsers_" + part[:strings.IndexByte(part, '"')]
-			found++
-			if !strings.Contains(string(catalog), `"invalid.`+code+`"`) {
-				t.Errorf("%s: code %s has no invalid.%s in parsers.en.toml", f, code, code)
-			}
-		}
-	}
-	if found < 10 {
-		t.Fatalf("found only %d codes: the scan is broken", found)
-	}
-}
-
-func familyAFile(name string) bool {
-	for _, p := range []string{"common", "shadowserver", "generic", "certeu", "ctip", "bing", "anubis", "proki", "otx"} {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
-	}
-	return false
 }
 
 func TestCSVRecordsLongestLine(t *testing.T) {
