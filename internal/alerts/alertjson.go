@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"atalaya/internal/event"
 	"atalaya/internal/feeds"
 )
 
@@ -49,14 +48,10 @@ type storedJSON struct {
 	Event    map[string]json.RawMessage `json:"event"`
 }
 
-// numeric are the fields written as JSON numbers.
-var numeric = map[string]bool{"source.port": true, "source.asn": true, "destination.port": true,
-	"destination.asn": true, "feed.accuracy": true}
-
 // MarshalJSON writes the alert in the form webhooks receive.
 func (a Alert) MarshalJSON() ([]byte, error) {
 	return json.Marshal(alertJSON{ID: a.ID, OrgID: a.OrgID, RuleID: a.RuleID, RuleName: a.RuleName,
-		At: a.At.UTC(), Delivery: deliveryOf(a.Event), Event: eventMap(&a.Event.Event)})
+		At: a.At.UTC(), Delivery: deliveryOf(a.Event), Event: a.Event.Event.Flat()})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote; a field that is not valid
@@ -82,32 +77,12 @@ func deliveryOf(d feeds.StoredEvent) deliveryJSON {
 		Repeats: d.Repeats, FirstSeen: d.FirstSeen.UTC(), LastSeen: d.LastSeen.UTC()}
 }
 
-// eventMap lists the event's set fields by harmonisation name.
-func eventMap(e *event.Event) map[string]any {
-	m := make(map[string]any, 16+len(e.Extra))
-	for _, name := range event.Fields() {
-		v, ok := e.Get(name)
-		if !ok {
-			continue
-		}
-		if numeric[name] {
-			m[name] = json.Number(v)
-		} else {
-			m[name] = v
-		}
-	}
-	for k, v := range e.Extra {
-		m[event.ExtraPrefix+k] = v
-	}
-	return m
-}
-
 // encodeDelivery is the event_json of an alert row.
 func encodeDelivery(d *feeds.StoredEvent) ([]byte, error) {
 	return json.Marshal(struct {
 		Delivery deliveryJSON   `json:"delivery"`
 		Event    map[string]any `json:"event"`
-	}{deliveryOf(*d), eventMap(&d.Event)})
+	}{deliveryOf(*d), d.Event.Flat()})
 }
 
 // decodeDelivery reads an alert row's event_json back.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"atalaya/internal/alerts"
+	"atalaya/internal/feeds"
 	"atalaya/internal/store"
 )
 
@@ -123,7 +124,7 @@ type tryJSON struct {
 	Evaluated int               `json:"evaluated"`
 	Matched   int               `json:"matched"`
 	Errors    int               `json:"errors"`
-	Sample    []storedEventJSON `json:"sample"`
+	Sample    []feeds.EventJSON `json:"sample"`
 }
 
 // tryRule runs an expression over the organisation's last day of events

@@ -2,16 +2,11 @@ package api
 
 import (
 	"bufio"
-	"encoding/csv"
-	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"atalaya/internal/event"
 	"atalaya/internal/feeds"
 )
 
@@ -20,58 +15,12 @@ import (
 // there is no parameter naming another organisation, since nobody (the
 // secretariat included) reads another's events.
 
-// storedEventJSON is one delivered event: how it reached the team and the
-// event as a flat object of harmonisation names (as IntelMQ writes
-// events), the same form as in alerts, webhooks and the stream.
-type storedEventJSON struct {
-	ID        int64          `json:"id"`
-	EventID   int64          `json:"event_id"`
-	Feed      string         `json:"feed"`
-	OrgID     string         `json:"org_id"`
-	By        string         `json:"by"`
-	Key       string         `json:"key"`
-	Repeats   int64          `json:"repeats"`
-	FirstSeen time.Time      `json:"first_seen"`
-	LastSeen  time.Time      `json:"last_seen"`
-	Event     map[string]any `json:"event"`
-}
-
-func storedEventOf(d feeds.StoredEvent) storedEventJSON {
-	return storedEventJSON{ID: d.ID, EventID: d.EventID, Feed: d.FeedName, OrgID: d.OrgID, By: d.By, Key: d.Key,
-		Repeats: d.Repeats, FirstSeen: d.FirstSeen.UTC(), LastSeen: d.LastSeen.UTC(), Event: eventFields(&d.Event)}
-}
-
-func storedEventsOf(ds []feeds.StoredEvent) []storedEventJSON {
-	out := make([]storedEventJSON, 0, len(ds))
+// storedEventsOf is a page of deliveries in their JSON form (feeds.JSON),
+// the same form as in alerts, webhooks and the stream.
+func storedEventsOf(ds []feeds.StoredEvent) []feeds.EventJSON {
+	out := make([]feeds.EventJSON, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, storedEventOf(d))
-	}
-	return out
-}
-
-// numericFields are written as JSON numbers; every other field as text.
-var numericFields = map[string]bool{"source.port": true, "source.asn": true, "destination.port": true,
-	"destination.asn": true, "feed.accuracy": true}
-
-// eventFields is the event's set fields by harmonisation name, extras as
-// "extra.KEY".
-func eventFields(e *event.Event) map[string]any {
-	out := make(map[string]any)
-	for _, name := range event.Fields() {
-		v, ok := e.Get(name)
-		if !ok {
-			continue
-		}
-		if numericFields[name] {
-			if n, err := strconv.ParseFloat(v, 64); err == nil {
-				out[name] = n
-				continue
-			}
-		}
-		out[name] = v
-	}
-	for k, v := range e.Extra {
-		out[event.ExtraPrefix+k] = v
+		out = append(out, feeds.JSON(d))
 	}
 	return out
 }
@@ -141,17 +90,20 @@ func (a *API) exportEvents(w http.ResponseWriter, r *http.Request, c caller) err
 		return err
 	}
 	name := "atalaya-events-" + time.Now().UTC().Format("20060102-150405") + "." + format
-	w.Header().Set("Content-Type", map[string]string{"csv": "text/csv; charset=utf-8", "json": "application/json"}[format])
+	w.Header().Set("Content-Type", feeds.ExportContentType[format])
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.WriteHeader(http.StatusOK)
 	rc := http.NewResponseController(w)
 	buf := bufio.NewWriterSize(w, 64<<10)
-	enc := newExportEncoder(format, buf)
+	enc, err := feeds.NewExporter(format, buf)
+	if err != nil {
+		return err
+	}
 	n := 0
 	for {
 		_ = rc.SetWriteDeadline(time.Now().Add(exportPageTime))
 		for _, d := range ds {
-			if err := enc.write(d); err != nil {
+			if err := enc.Write(d); err != nil {
 				a.logger.WarnContext(r.Context(), "events export stopped", "written", n, "err", err)
 				return nil
 			}
@@ -166,7 +118,7 @@ func (a *API) exportEvents(w http.ResponseWriter, r *http.Request, c caller) err
 			return nil
 		}
 	}
-	if err := enc.close(); err != nil {
+	if err := enc.Close(); err != nil {
 		a.logger.WarnContext(r.Context(), "events export stopped", "written", n, "err", err)
 		return nil
 	}
@@ -174,117 +126,4 @@ func (a *API) exportEvents(w http.ResponseWriter, r *http.Request, c caller) err
 		a.logger.WarnContext(r.Context(), "events export stopped", "written", n, "err", err)
 	}
 	return nil
-}
-
-// exportEncoder writes deliveries in an export format.
-type exportEncoder interface {
-	write(feeds.StoredEvent) error
-	close() error
-}
-
-func newExportEncoder(format string, w io.Writer) exportEncoder {
-	if format == "json" {
-		return &jsonExport{w: w}
-	}
-	return &csvExport{w: csv.NewWriter(w)}
-}
-
-// exportColumns are the delivery's own columns of the CSV export, before
-// the event's harmonisation fields and "extra" (the same columns as the
-// pages' export).
-var exportColumns = []string{"id", "feed", "by", "key", "repeats", "first_seen", "last_seen"}
-
-// csvExport writes a header, then one row per delivery: its columns, every
-// harmonisation field, and the extra fields as one JSON object.
-type csvExport struct {
-	w      *csv.Writer
-	header bool
-}
-
-func (c *csvExport) writeHeader() error {
-	if c.header {
-		return nil
-	}
-	c.header = true
-	cols := append(append(append([]string{}, exportColumns...), event.Fields()...), "extra")
-	return c.w.Write(cols)
-}
-
-func (c *csvExport) write(d feeds.StoredEvent) error {
-	if err := c.writeHeader(); err != nil {
-		return err
-	}
-	row := make([]string, 0, len(exportColumns)+len(event.Fields())+1)
-	row = append(row, strconv.FormatInt(d.ID, 10), d.FeedName, d.By, d.Key, strconv.FormatInt(d.Repeats, 10),
-		d.FirstSeen.UTC().Format(time.RFC3339), d.LastSeen.UTC().Format(time.RFC3339))
-	for _, name := range event.Fields() {
-		v, _ := d.Event.Get(name)
-		row = append(row, v)
-	}
-	extra := ""
-	if len(d.Event.Extra) > 0 {
-		b, err := json.Marshal(d.Event.Extra)
-		if err != nil {
-			return err
-		}
-		extra = string(b)
-	}
-	row = append(row, extra)
-	for i := range row {
-		row[i] = defuseFormula(row[i])
-	}
-	return c.w.Write(row)
-}
-
-func (c *csvExport) close() error {
-	// An empty export still names its columns.
-	if err := c.writeHeader(); err != nil {
-		return err
-	}
-	c.w.Flush()
-	return c.w.Error()
-}
-
-// formulaStart are the first characters that make a spreadsheet read a
-// cell as a formula (CSV injection): feeds carry text from anywhere, so
-// such a cell is written after a "'".
-const formulaStart = "=+-@\t\r"
-
-func defuseFormula(s string) string {
-	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-// jsonExport writes a JSON array of the list's items, one a line.
-type jsonExport struct {
-	w     io.Writer
-	count int
-}
-
-func (j *jsonExport) write(d feeds.StoredEvent) error {
-	b, err := json.Marshal(storedEventOf(d))
-	if err != nil {
-		return err
-	}
-	sep := ",\n"
-	if j.count == 0 {
-		sep = "[\n"
-	}
-	j.count++
-	if _, err := io.WriteString(j.w, sep); err != nil {
-		return err
-	}
-	_, err = j.w.Write(b)
-	return err
-}
-
-func (j *jsonExport) close() error {
-	end := "\n]\n"
-	if j.count == 0 {
-		end = "[]\n"
-	}
-	_, err := io.WriteString(j.w, end)
-	return err
 }

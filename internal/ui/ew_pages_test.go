@@ -137,10 +137,10 @@ func TestEventsInboxFiltersPagesAndExports(t *testing.T) {
 		}
 		status, body = get(t, c, e.URL+"/events/export?format=json&q=domain-scanner")
 		var events []struct {
-			ID    int64             `json:"id"`
-			By    string            `json:"by"`
-			Key   string            `json:"key"`
-			Event map[string]string `json:"event"`
+			ID    int64          `json:"id"`
+			By    string         `json:"by"`
+			Key   string         `json:"key"`
+			Event map[string]any `json:"event"` // event.Flat: ports and AS numbers are numbers
 		}
 		if err := json.Unmarshal([]byte(body), &events); err != nil || status != http.StatusOK {
 			t.Fatalf("json: status %d, %v", status, err)
