@@ -222,19 +222,6 @@ func (w *writer) commit(batch []*item) {
 
 // write is the batch transaction.
 func (w *writer) write(ctx context.Context, tx *sql.Tx, p *plan, now time.Time) error {
-	if w.positional {
-		// A batch dirties megabytes of pages: with SQLite's default cache
-		// (2 MB) they spill to the WAL in the middle of the transaction,
-		// each written twice. The setting belongs to the connection, the
-		// one write connection; asking each time costs nothing and
-		// survives a reconnect.
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
-			return fmt.Errorf("sizing the cache: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 16384`); err != nil {
-			return fmt.Errorf("setting the checkpoint: %w", err)
-		}
-	}
 	next, err := reserveIDs(ctx, tx, p.ids, now)
 	if err != nil {
 		return err

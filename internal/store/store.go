@@ -72,8 +72,18 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
-	q.Set("_txlock", "immediate")
-	dsn := "file:" + path + "?" + q.Encode()
+	wq := url.Values{}
+	for k, v := range q {
+		wq[k] = append([]string(nil), v...)
+	}
+	wq.Set("_txlock", "immediate")
+	// The one writer commits batches of thousands of rows (feeds' group
+	// commit): with SQLite's default 2 MB cache their pages spill to the
+	// WAL mid-transaction and are written twice, and a checkpoint every
+	// 1,000 pages interrupts every few batches.
+	wq.Add("_pragma", "cache_size(-16384)")
+	wq.Add("_pragma", "wal_autocheckpoint(16384)")
+	dsn := "file:" + path + "?" + wq.Encode()
 	write, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
