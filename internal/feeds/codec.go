@@ -88,7 +88,8 @@ func (c *codec) append(b []byte, e *event.Event) []byte {
 		b = appendItem(b, v)
 	}
 	if len(e.Extra) > 0 {
-		keys := make([]string, 0, len(e.Extra))
+		var stack [48]string // no allocation for a typical line's extras
+		keys := stack[:0]
 		for k := range e.Extra {
 			keys = append(keys, k)
 		}
