@@ -56,7 +56,10 @@ type Actor struct {
 	UserID string
 	Name   string // e-mail, for the audit log
 	OrgID  string
-	Addr   string // remote address of the request, for the audit log
+	// Country is the member state (alpha-2) of the organisation, "" for
+	// one of no member state (the secretariat, partners, donors).
+	Country string
+	Addr    string // remote address of the request, for the audit log
 	// Secretariat is true when OrgID is the secretariat's organisation: the
 	// secretariat roles count only there.
 	Secretariat bool

@@ -50,16 +50,24 @@ var want = map[Action]map[Role]string{
 	ManageFeeds: {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs"},
 	PushEvents: {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs", TeamAdmin: "os",
 		Analyst: "os"},
+	// Country actions: "o" and "s" are things of the actor's member state,
+	// "x" of another's.
+	ViewAssistance:   {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs", GovernmentContact: "os"},
+	FileAssistance:   {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs", GovernmentContact: "os"},
+	ManageAssistance: {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs"},
+	ViewBoard:        {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs"},
+	ViewExperts:      {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs"},
+	ManageExperts:    {SecretariatAdmin: "goxs", SecretariatOfficer: "goxs"},
 }
 
 func target(c rune) Target {
 	switch c {
 	case ownOrg:
-		return Target{OrgID: "org-a", OwnerID: "user-2"}
+		return Target{OrgID: "org-a", OwnerID: "user-2", Country: "MX"}
 	case other:
-		return Target{OrgID: "org-b", OwnerID: "user-3"}
+		return Target{OrgID: "org-b", OwnerID: "user-3", Country: "CR"}
 	case self:
-		return Target{OrgID: "org-a", OwnerID: "user-1"}
+		return Target{OrgID: "org-a", OwnerID: "user-1", Country: "MX"}
 	}
 	return Target{}
 }
@@ -75,7 +83,7 @@ func TestCanEveryRoleActionOwnership(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					// Secretariat roles are held in the secretariat's
 					// organisation; the others in a member team.
-					a := Actor{UserID: "user-1", OrgID: "org-a", Roles: []Role{role},
+					a := Actor{UserID: "user-1", OrgID: "org-a", Country: "MX", Roles: []Role{role},
 						Secretariat: role == SecretariatAdmin || role == SecretariatOfficer}
 					allowed := strings.ContainsRune(want[act][role], c)
 					if got := Can(a, act, target(c)); got != allowed {

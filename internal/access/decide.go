@@ -36,13 +36,24 @@ const (
 	ViewFeeds    Action = "feeds.view"    // the feeds' names, schedule and status (no raw lines)
 	ManageFeeds  Action = "feeds.manage"  // set up feeds, run them, upload, read quarantine (raw lines)
 	PushEvents   Action = "feeds.push"    // push events to a feed whose pusher is Target.OrgID
+
+	// Technical assistance (issue 5). A request belongs to a member state
+	// (Target.Country): its government contacts file and follow it; the
+	// secretariat runs the workflow for every member.
+	ViewAssistance   Action = "assistance.view"   // a request of Target.Country, its details and timeline
+	FileAssistance   Action = "assistance.file"   // draft, submit, attach, withdraw, ask an adjustment for Target.Country
+	ManageAssistance Action = "assistance.manage" // move requests, consideration, funding, design, implementation, missions, evaluation
+	ViewBoard        Action = "assistance.board"  // the board of all requests, overdue steps, the CSV and the annual report
+	ViewExperts      Action = "experts.view"      // the roster (availability and conflicts of interest)
+	ManageExperts    Action = "experts.manage"    // add and change roster entries
 )
 
 // Actions lists every action, for the table test and the docs.
 var Actions = []Action{ViewDirectory, EditOrganization, EditConstituency, EditContacts, ViewUsers,
 	ManageUsers, ViewTokens, CreateToken, RevokeToken, ViewAudit, ManageOwnAccount,
 	ViewIntel, CreateIntel, EditIntel, DeleteIntel, ReportSighting, ManageSharingGroups, ManageCollections, ViewStatus,
-	ViewEvents, ManageAlerts, ViewFeeds, ManageFeeds, PushEvents}
+	ViewEvents, ManageAlerts, ViewFeeds, ManageFeeds, PushEvents,
+	ViewAssistance, FileAssistance, ManageAssistance, ViewBoard, ViewExperts, ManageExperts}
 
 // scopeOf says which token scope an action needs.
 var scopeOf = map[Action]Scope{
@@ -53,6 +64,8 @@ var scopeOf = map[Action]Scope{
 	ReportSighting: ScopeWrite, ManageSharingGroups: ScopeWrite, ManageCollections: ScopeAdmin,
 	ViewStatus: ScopeRead, ViewEvents: ScopeRead, ManageAlerts: ScopeWrite, ViewFeeds: ScopeRead,
 	ManageFeeds: ScopeAdmin, PushEvents: ScopeWrite,
+	ViewAssistance: ScopeRead, FileAssistance: ScopeWrite, ManageAssistance: ScopeWrite, ViewBoard: ScopeRead,
+	ViewExperts: ScopeRead, ManageExperts: ScopeWrite,
 }
 
 // Target is what an action touches: the organisation that owns it and, for
@@ -61,6 +74,10 @@ var scopeOf = map[Action]Scope{
 type Target struct {
 	OrgID   string
 	OwnerID string
+	// Country is the member state (ISO 3166-1 alpha-2) a thing belongs
+	// to, for what is a country's rather than an organisation's (its
+	// technical-assistance requests).
+	Country string
 }
 
 // Can reports whether actor a may do act on t. Unknown actions are denied.
@@ -71,6 +88,7 @@ func Can(a Actor, act Action, t Target) bool {
 	}
 	own := t.OrgID != "" && t.OrgID == a.OrgID
 	self := t.OwnerID != "" && t.OwnerID == a.UserID
+	ownCountry := t.Country != "" && t.Country == a.Country
 	switch act {
 	case ViewDirectory:
 		return true
@@ -131,6 +149,15 @@ func Can(a Actor, act Action, t Target) bool {
 		return a.any(SecretariatAdmin, SecretariatOfficer)
 	case PushEvents:
 		return a.any(SecretariatAdmin, SecretariatOfficer) || (own && a.any(TeamAdmin, Analyst))
+	case ViewAssistance, FileAssistance:
+		// A member state's requests are its government contacts' (the
+		// official channel), and the secretariat's, who may file on a
+		// member's behalf. Other members do not see them.
+		return a.any(SecretariatAdmin, SecretariatOfficer) || (ownCountry && a.Has(GovernmentContact))
+	case ManageAssistance, ViewBoard, ViewExperts, ManageExperts:
+		// The secretariat runs the program. The roster holds people's
+		// availability and conflicts of interest: not for the members.
+		return a.any(SecretariatAdmin, SecretariatOfficer)
 	}
 	return false
 }

@@ -46,7 +46,8 @@ type NewUser struct {
 // account is a User with what only this package reads.
 type account struct {
 	User
-	secretariat  bool // the organisation's kind is "secretariat"
+	secretariat  bool   // the organisation's kind is "secretariat"
+	country      string // the organisation's member state, "" for none
 	passwordHash string
 	totpSecret   string
 	totpLastStep int64
@@ -55,7 +56,7 @@ type account struct {
 // actor is the access.Actor of the account at addr; scopes is nil for a
 // browser session.
 func (ac account) actor(addr string, scopes []access.Scope) access.Actor {
-	return access.Actor{UserID: ac.ID, Name: ac.Email, OrgID: ac.OrgID, Addr: addr,
+	return access.Actor{UserID: ac.ID, Name: ac.Email, OrgID: ac.OrgID, Country: ac.country, Addr: addr,
 		Secretariat: ac.secretariat, Roles: ac.Roles, Scopes: scopes}
 }
 
@@ -65,7 +66,7 @@ func (ac account) who(addr string) audit.Who {
 }
 
 const accountColumns = `u.id, u.org_id, u.email, u.name, u.language, u.roles, u.disabled, u.totp_enabled,
-	u.created_at, u.updated_at, u.last_login_at, o.kind, u.password_hash, u.totp_secret, u.totp_last_step`
+	u.created_at, u.updated_at, u.last_login_at, o.kind, o.country, u.password_hash, u.totp_secret, u.totp_last_step`
 
 const fromAccounts = ` FROM users u JOIN organizations o ON o.id = u.org_id`
 
@@ -75,7 +76,7 @@ func scanAccount(row interface{ Scan(...any) error }, extra ...any) (account, er
 	var roles, kind string
 	var created, updated, login int64
 	dest := append(extra, &ac.ID, &ac.OrgID, &ac.Email, &ac.Name, &ac.Language, &roles, &ac.Disabled,
-		&ac.TOTPEnabled, &created, &updated, &login, &kind, &ac.passwordHash, &ac.totpSecret, &ac.totpLastStep)
+		&ac.TOTPEnabled, &created, &updated, &login, &kind, &ac.country, &ac.passwordHash, &ac.totpSecret, &ac.totpLastStep)
 	if err := row.Scan(dest...); err != nil {
 		return ac, err
 	}
