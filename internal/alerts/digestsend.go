@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -75,26 +76,15 @@ func (s *Service) sendDigest(ctx context.Context, d storedDigest, now time.Time)
 }
 
 func (s *Service) mailDigest(ctx context.Context, d storedDigest, alerts []Alert, more bool, now time.Time) error {
-	cfg := s.opts.Mail
-	m := gomail.NewMsg()
-	from := cfg.From
-	if from == "" {
-		from = "atalaya@localhost"
-	}
-	if err := m.From(from); err != nil {
-		return fmt.Errorf("digest sender %q: %w", from, err)
-	}
-	if err := m.To(d.Email); err != nil {
-		return fmt.Errorf("digest recipient: %w", err)
-	}
 	span := "hour"
 	if d.Every == Daily {
 		span = "day"
 	}
-	m.Subject(fmt.Sprintf("Atalaya: %d %s in the last %s", len(alerts), plural(len(alerts), "alert", "alerts"), span))
-	m.SetDateWithValue(now)
-	m.SetMessageID()
-	m.SetBodyString(gomail.TypeTextPlain, digestText(d, alerts, more))
+	subject := fmt.Sprintf("Atalaya: %d %s in the last %s", len(alerts), plural(len(alerts), "alert", "alerts"), span)
+	m, err := newMessage(s.opts.Mail, []string{d.Email}, subject, digestText(d, alerts, more), now)
+	if err != nil {
+		return fmt.Errorf("digest: %w", err)
+	}
 	var att bytes.Buffer
 	if err := writeCSV(&att, alerts); err != nil {
 		return err
@@ -103,6 +93,34 @@ func (s *Service) mailDigest(ctx context.Context, d storedDigest, alerts []Alert
 	if err := m.AttachReader(name, &att, gomail.WithFileContentType("text/csv")); err != nil {
 		return fmt.Errorf("attaching the CSV: %w", err)
 	}
+	if err := send(ctx, s.opts.Mail, m); err != nil {
+		return fmt.Errorf("sending digest to %s: %w", d.Email, err)
+	}
+	return nil
+}
+
+// newMessage is a plain-text message from the configured sender.
+func newMessage(cfg Mail, to []string, subject, body string, now time.Time) (*gomail.Msg, error) {
+	m := gomail.NewMsg()
+	from := cfg.From
+	if from == "" {
+		from = "atalaya@localhost"
+	}
+	if err := m.From(from); err != nil {
+		return nil, fmt.Errorf("sender %q: %w", from, err)
+	}
+	if err := m.To(to...); err != nil {
+		return nil, fmt.Errorf("recipients: %w", err)
+	}
+	m.Subject(subject)
+	m.SetDateWithValue(now)
+	m.SetMessageID()
+	m.SetBodyString(gomail.TypeTextPlain, body)
+	return m, nil
+}
+
+// send hands m to the SMTP server of cfg.
+func send(ctx context.Context, cfg Mail, m *gomail.Msg) error {
 	client, err := gomail.NewClient(cfg.Host, mailOptions(cfg)...)
 	if err != nil {
 		return fmt.Errorf("mail client: %w", err)
@@ -110,7 +128,7 @@ func (s *Service) mailDigest(ctx context.Context, d storedDigest, alerts []Alert
 	ctx, cancel := context.WithTimeout(ctx, mailTimeout)
 	defer cancel()
 	if err := client.DialAndSendWithContext(ctx, m); err != nil {
-		return fmt.Errorf("sending digest to %s via %s: %w", d.Email, cfg.Host, err)
+		return fmt.Errorf("via %s: %w", cfg.Host, err)
 	}
 	return nil
 }
@@ -247,4 +265,21 @@ func safeCell(v string) string {
 		return "'" + v
 	}
 	return v
+}
+
+// SendText sends a plain-text message through the SMTP server of cfg:
+// the one mail path of the program, shared with other domains' notices
+// (technical-assistance reminders).
+func SendText(ctx context.Context, cfg Mail, to []string, subject, body string, now time.Time) error {
+	if cfg.Host == "" {
+		return errors.New("no SMTP server configured")
+	}
+	m, err := newMessage(cfg, to, subject, body, now)
+	if err != nil {
+		return err
+	}
+	if err := send(ctx, cfg, m); err != nil {
+		return fmt.Errorf("sending %q: %w", subject, err)
+	}
+	return nil
 }
