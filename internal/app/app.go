@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"atalaya/internal/alerts"
+	"atalaya/internal/assistance"
 	"atalaya/internal/audit"
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
@@ -68,6 +69,8 @@ type App struct {
 	IPDB   *enrich.IPDB // IP -> AS, country; empty until `atalaya ipdb import`
 	Feeds  *feeds.Service
 	Alerts *alerts.Service
+	// Technical assistance to member states.
+	Assistance *assistance.Service
 
 	stopBackground context.CancelFunc // set by Start
 	background     sync.WaitGroup     // what Start runs
@@ -76,7 +79,7 @@ type App struct {
 // Migrations lists every domain's schema in dependency order.
 func Migrations() []store.Migrations {
 	return []store.Migrations{audit.Migrations(), directory.Migrations(), auth.Migrations(), intel.Migrations(),
-		feeds.Migrations(), alerts.Migrations()}
+		feeds.Migrations(), alerts.Migrations(), assistance.Migrations()}
 }
 
 // Open opens the store, applies pending migrations and builds the services.
@@ -131,6 +134,7 @@ func New(db *store.DB, cfg Config, logger *slog.Logger) (*App, error) {
 	if err := a.newEarlyWarning(warnings); err != nil {
 		return nil, err
 	}
+	a.newAssistance()
 	return a, nil
 }
 

@@ -46,7 +46,7 @@ func SeedDemo(ctx context.Context, a *App) (directory.DemoOrgs, error) {
 		return orgs, err
 	}
 	if len(existing) > 0 {
-		return orgs, seedDemoIntel(ctx, a, orgs)
+		return orgs, seedDemoContent(ctx, a, orgs)
 	}
 	for _, u := range DemoUsers {
 		orgID, ok := orgs.ByShortName[u.Org]
@@ -59,5 +59,13 @@ func SeedDemo(ctx context.Context, a *App) (directory.DemoOrgs, error) {
 			return orgs, fmt.Errorf("demo user %s: %w", u.Email, err)
 		}
 	}
-	return orgs, seedDemoIntel(ctx, a, orgs)
+	return orgs, seedDemoContent(ctx, a, orgs)
+}
+
+// seedDemoContent adds the demo's shared intel and technical assistance.
+func seedDemoContent(ctx context.Context, a *App, orgs directory.DemoOrgs) error {
+	if err := seedDemoIntel(ctx, a, orgs); err != nil {
+		return err
+	}
+	return seedDemoAssistance(ctx, a, orgs)
 }

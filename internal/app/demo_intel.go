@@ -37,7 +37,7 @@ func ActorForEmail(ctx context.Context, a *App, email string) (access.Actor, err
 	if err != nil {
 		return access.Actor{}, err
 	}
-	return access.Actor{UserID: u.ID, Name: u.Email, OrgID: u.OrgID, Roles: u.Roles,
+	return access.Actor{UserID: u.ID, Name: u.Email, OrgID: u.OrgID, Country: org.Country, Roles: u.Roles,
 		Secretariat: org.Kind == directory.Secretariat}, nil
 }
 

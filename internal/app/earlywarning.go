@@ -174,6 +174,7 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	a.background.Go(func() { a.keepRoutingCurrent(ctx, seq) })
+	a.background.Go(func() { a.remindOverdue(ctx) })
 	for name, start := range map[string]func(context.Context) error{"feeds": a.Feeds.Start, "alerts": a.Alerts.Start} {
 		a.background.Go(func() {
 			if err := start(ctx); err != nil && !errors.Is(err, context.Canceled) {
