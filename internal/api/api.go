@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"atalaya/internal/alerts"
+	"atalaya/internal/assistance"
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
 	"atalaya/internal/feeds"
@@ -34,7 +35,9 @@ type API struct {
 	intel  *intel.Store
 	feeds  *feeds.Service
 	alerts *alerts.Service
-	logger *slog.Logger
+	// assistance is technical assistance; nil answers its routes 503.
+	assistance *assistance.Service
+	logger     *slog.Logger
 }
 
 // Options configure the API.
@@ -45,7 +48,10 @@ type Options struct {
 	Intel     *intel.Store    // shared intel, sharing groups, collections
 	Feeds     *feeds.Service  // early warning: feeds, runs, the events inbox
 	Alerts    *alerts.Service // early warning: alert rules, the stream, webhooks, digests
-	Logger    *slog.Logger
+	// Assistance is technical assistance to member states: requests and
+	// their workflow, experts, the board, the annual report.
+	Assistance *assistance.Service
+	Logger     *slog.Logger
 }
 
 // New returns the API over the given services.
@@ -54,7 +60,8 @@ func New(o Options) *API {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &API{db: o.DB, dir: o.Directory, auth: o.Auth, intel: o.Intel, feeds: o.Feeds, alerts: o.Alerts, logger: logger}
+	return &API{db: o.DB, dir: o.Directory, auth: o.Auth, intel: o.Intel, feeds: o.Feeds, alerts: o.Alerts,
+		assistance: o.Assistance, logger: logger}
 }
 
 // handler serves one route for an authenticated caller (the zero caller on
@@ -162,7 +169,47 @@ var routes = []Route{
 	{Method: "GET", Pattern: Prefix + "/digests", serve: (*API).listDigests},
 	{Method: "POST", Pattern: Prefix + "/digests", serve: (*API).createDigest},
 	{Method: "DELETE", Pattern: Prefix + "/digests/{id}", serve: (*API).deleteDigest},
+
+	{Method: "GET", Pattern: taRequests, serve: ta((*API).listAssistance)},
+	{Method: "POST", Pattern: taRequests, serve: ta((*API).createAssistance)},
+	{Method: "GET", Pattern: taRequest, serve: ta((*API).getAssistance)},
+	{Method: "PUT", Pattern: taRequest, serve: ta((*API).updateAssistance)},
+	{Method: "POST", Pattern: taRequest + "/submit", serve: ta((*API).submitAssistance)},
+	{Method: "POST", Pattern: taRequest + "/move", serve: ta((*API).moveAssistance)},
+	{Method: "GET", Pattern: taRequest + "/timeline", serve: ta((*API).assistanceTimeline)},
+	{Method: "GET", Pattern: taRequest + "/attachments", serve: ta((*API).listAttachments)},
+	{Method: "POST", Pattern: taRequest + "/attachments", serve: ta((*API).attachFile)},
+	{Method: "GET", Pattern: taRequest + "/attachments/{attachment_id}", serve: ta((*API).getAttachment)},
+	{Method: "DELETE", Pattern: taRequest + "/attachments/{attachment_id}", serve: ta((*API).deleteAttachment)},
+	{Method: "PUT", Pattern: taRequest + "/consideration", serve: ta((*API).setConsideration)},
+	{Method: "POST", Pattern: taRequest + "/proposals", serve: ta((*API).createProposal)},
+	{Method: "PUT", Pattern: taRequest + "/proposals/{proposal_id}", serve: ta((*API).updateProposal)},
+	{Method: "POST", Pattern: taRequest + "/analyses", serve: ta((*API).createAnalysis)},
+	{Method: "PUT", Pattern: taRequest + "/analyses/{analysis_id}", serve: ta((*API).updateAnalysis)},
+	{Method: "POST", Pattern: taRequest + "/activities", serve: ta((*API).createActivity)},
+	{Method: "PUT", Pattern: taRequest + "/activities/{activity_id}", serve: ta((*API).updateActivity)},
+	{Method: "POST", Pattern: taRequest + "/activities/{activity_id}/experts", serve: ta((*API).assignExpert)},
+	{Method: "DELETE", Pattern: taRequest + "/activities/{activity_id}/experts/{expert_id}", serve: ta((*API).unassignExpert)},
+	{Method: "POST", Pattern: taRequest + "/activities/{activity_id}/deliver", serve: ta((*API).deliverActivity)},
+	{Method: "POST", Pattern: taRequest + "/monitoring", serve: ta((*API).addMonitoring)},
+	{Method: "POST", Pattern: taRequest + "/adjustments", serve: ta((*API).adjustActivity)},
+	{Method: "POST", Pattern: taRequest + "/missions", serve: ta((*API).createMission)},
+	{Method: "PUT", Pattern: taRequest + "/missions/{mission_id}", serve: ta((*API).updateMission)},
+	{Method: "PUT", Pattern: taRequest + "/evaluation", serve: ta((*API).setEvaluation)},
+	{Method: "GET", Pattern: Prefix + "/assistance/experts", serve: ta((*API).listExperts)},
+	{Method: "POST", Pattern: Prefix + "/assistance/experts", serve: ta((*API).createExpert)},
+	{Method: "GET", Pattern: Prefix + "/assistance/experts/{id}", serve: ta((*API).getExpert)},
+	{Method: "PUT", Pattern: Prefix + "/assistance/experts/{id}", serve: ta((*API).updateExpert)},
+	{Method: "GET", Pattern: Prefix + "/assistance/board", serve: ta((*API).assistanceBoard)},
+	{Method: "GET", Pattern: Prefix + "/assistance/overdue", serve: ta((*API).assistanceOverdue)},
+	{Method: "GET", Pattern: Prefix + "/assistance/report", serve: ta((*API).assistanceReport)},
 }
+
+// The paths of the technical-assistance requests.
+const (
+	taRequests = Prefix + "/assistance/requests"
+	taRequest  = taRequests + "/{id}"
+)
 
 // Routes returns the API's operations, in the order of the route table.
 func Routes() []Route { return slices.Clone(routes) }

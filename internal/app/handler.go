@@ -27,13 +27,15 @@ func (a *App) handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	handle := func(pattern string, h http.Handler) { mux.Handle(pattern, a.Metrics.Wrap(pattern, h)) }
 	pages, err := ui.New(ui.Options{DB: a.DB, Directory: a.Directory, Intel: a.Intel, Auth: a.Auth, I18n: a.I18n,
-		Logger: a.Logger, SecureCookie: a.Config.TLS(), ClientAddr: web.ClientAddr, Feeds: a.Feeds, Alerts: a.Alerts})
+		Logger: a.Logger, SecureCookie: a.Config.TLS(), ClientAddr: web.ClientAddr, Feeds: a.Feeds, Alerts: a.Alerts,
+		Assistance: a.Assistance})
 	if err != nil {
 		return nil, err
 	}
 	pages.Register(handle)
 	api.New(api.Options{DB: a.DB, Directory: a.Directory, Auth: a.Auth, Intel: a.Intel, Logger: a.Logger,
-		Feeds: a.Feeds, Alerts: a.Alerts}).Register(handle)
+		Feeds: a.Feeds, Alerts: a.Alerts,
+		Assistance: a.Assistance}).Register(handle)
 	taxii.New(a.Intel, a.Auth, taxii.Options{Logger: a.Logger}).Register(handle)
 	healthz, readyz := web.Health(a.DB.Ping)
 	mux.Handle("GET /healthz", healthz)

@@ -23,6 +23,9 @@ type dashboardData struct {
 	CanAudit  bool
 	TeamsByKd []kindCount
 	Intel     *intelDashboard // unread sighting notifications; nil without intel
+	// Overdue reminds the secretariat of assistance steps past due; nil
+	// for others.
+	Overdue *overdueReminders
 }
 
 type kindCount struct {
@@ -69,6 +72,10 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Entries, d.Overlaps = len(entries), len(overlaps)
 	}
 	if d.Intel, err = u.loadIntelDashboard(ctx, a); err != nil {
+		u.fail(w, r, err)
+		return
+	}
+	if d.Overdue, err = u.loadOverdue(ctx, a); err != nil {
 		u.fail(w, r, err)
 		return
 	}

@@ -42,7 +42,7 @@ func parsePages() (pageSet, error) {
 	}
 	// Partials shared by the pages of one domain live in *_partials.html
 	// beside partials.html; every page is parsed with all of them.
-	layout, err := template.New("layout.html").Funcs(funcs).Funcs(intelFuncs).ParseFS(templateFS, "templates/layout.html",
+	layout, err := template.New("layout.html").Funcs(funcs).Funcs(intelFuncs).Funcs(assistanceFuncs).ParseFS(templateFS, "templates/layout.html",
 		"templates/partials.html", "templates/*_partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parsing layout: %w", err)
@@ -91,6 +91,8 @@ type page struct {
 	Actor     access.Actor
 	User      *auth.User
 	Path      string
+	// Assistance shows the technical-assistance entry of the navigation.
+	Assistance bool
 }
 
 // PageTitle is the localised title.
@@ -114,6 +116,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	p.L = u.i18n.For(p.Lang)
 	p.Languages = i18n.Languages()
 	p.Path = r.URL.RequestURI()
+	p.Assistance = u.assist != nil && mayViewAssistance(s.actor)
 	if p.Form == nil {
 		p.Form = &form{}
 	}
@@ -137,8 +140,10 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 }
 
 // flashPrefixes are the catalog prefixes of success messages a redirect
-// may name in ?done=: "done." and the intel pages' own "<domain>.done.".
-var flashPrefixes = []string{"done.", "intel.done.", "sighting.done.", "group.done.", "collection.done."}
+// may name in ?done=: "done." and the intel and assistance pages' own
+// "<domain>.done.".
+var flashPrefixes = []string{"done.", "intel.done.", "sighting.done.", "group.done.", "collection.done.",
+	"assistanceui.done."}
 
 func isFlashKey(k string) bool {
 	for _, p := range flashPrefixes {

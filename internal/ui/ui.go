@@ -13,6 +13,7 @@ import (
 
 	"atalaya/internal/access"
 	"atalaya/internal/alerts"
+	"atalaya/internal/assistance"
 	"atalaya/internal/auth"
 	"atalaya/internal/directory"
 	"atalaya/internal/feeds"
@@ -38,6 +39,7 @@ type UI struct {
 	intel  *intel.Store
 	feeds  *feeds.Service
 	alerts *alerts.Service
+	assist *assistance.Service
 	auth   *auth.Auth
 	i18n   *i18n.Bundle
 	logger *slog.Logger
@@ -60,6 +62,9 @@ type Options struct {
 	// are no events, alerts or feeds pages.
 	Feeds  *feeds.Service
 	Alerts *alerts.Service
+	// Assistance is technical assistance; without it there are no
+	// assistance pages.
+	Assistance *assistance.Service
 }
 
 // New parses every template once; a broken template fails here, at start-up.
@@ -68,7 +73,7 @@ func New(o Options) (*UI, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &UI{db: o.DB, dir: o.Directory, intel: o.Intel, feeds: o.Feeds, alerts: o.Alerts, auth: o.Auth, i18n: o.I18n,
+	return &UI{db: o.DB, dir: o.Directory, intel: o.Intel, feeds: o.Feeds, alerts: o.Alerts, assist: o.Assistance, auth: o.Auth, i18n: o.I18n,
 		logger: o.Logger, pages: pages, secure: o.SecureCookie, addrOf: o.ClientAddr}, nil
 }
 
@@ -112,6 +117,7 @@ func (u *UI) Register(register func(pattern string, h http.Handler)) {
 	handle("GET /audit", http.HandlerFunc(u.signedIn(u.auditLog)))
 	u.registerIntel(handle)
 	u.registerEarlyWarning(handle)
+	u.registerAssistance(handle)
 }
 
 // fail renders the page for a domain error: 403, 404, or 500 (logged; the
