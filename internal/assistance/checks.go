@@ -2,7 +2,6 @@ package assistance
 
 import (
 	"fmt"
-	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -55,40 +54,24 @@ func (c *checker) text(field, v string, max int, need bool) {
 	c.maxLen(field, v, max)
 }
 
-// email accepts a bare address with a dot in the domain.
+// email accepts a bare address with a dot in the domain (valid.IsEmail),
+// at most 254 characters.
 func (c *checker) email(field, v string) {
 	if v == "" || !c.maxLen(field, v, 254) {
 		return
 	}
-	a, err := mail.ParseAddress(v)
-	ok := err == nil && a.Name == "" && a.Address == v
-	if ok {
-		_, domain, _ := strings.Cut(a.Address, "@")
-		ok = strings.Contains(strings.Trim(domain, "."), ".")
-	}
-	if !ok {
+	if !valid.IsEmail(v) {
 		c.add(field, "email", fmt.Sprintf("%q is not an e-mail address, e.g. cert@example.org", clip(v)),
 			map[string]any{"Value": clip(v)})
 	}
 }
 
-// phone accepts international numbers as people write them: digits,
-// spaces, a leading "+", and - ( ) . as separators, 5 to 20 digits.
+// phone accepts international numbers as people write them (valid.IsPhone).
 func (c *checker) phone(field, v string) {
 	if v == "" {
 		return
 	}
-	digits, ok := 0, len(v) <= 40
-	for i, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == '+' && i == 0, strings.ContainsRune(" -().", r):
-		default:
-			ok = false
-		}
-	}
-	if !ok || digits < 5 || digits > 20 {
+	if !valid.IsPhone(v) {
 		c.add(field, "phone", fmt.Sprintf("%q is not a phone number: use digits, spaces and a leading +", clip(v)),
 			map[string]any{"Value": clip(v)})
 	}

@@ -316,18 +316,29 @@ func busyWith(ctx context.Context, q store.Querier, expertID, start, end, selfAc
 	return number + ": " + string(kind) + " mission", nil
 }
 
+// activityForExperts reads an activity whose experts are about to change,
+// with its request: assigning and unassigning are allowed to the same people
+// in the same states of the request.
+func (s *Service) activityForExperts(ctx context.Context, tx *sql.Tx, a access.Actor, requestID, activityID string) (stored, Activity, error) {
+	r, err := s.forChange(ctx, tx, a, requestID, access.ManageAssistance)
+	if err != nil {
+		return stored{}, Activity{}, err
+	}
+	if err := inState(r, "activities", Design, Implementation); err != nil {
+		return stored{}, Activity{}, err
+	}
+	act, err := loadActivity(ctx, tx, requestID, activityID)
+	if err != nil {
+		return stored{}, Activity{}, err
+	}
+	return r, act, nil
+}
+
 func (s *Service) assignExpert(ctx context.Context, a access.Actor, requestID, activityID, expertID string) (Activity, error) {
 	expertID = strings.TrimSpace(expertID)
 	var out Activity
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.forChange(ctx, tx, a, requestID, access.ManageAssistance)
-		if err != nil {
-			return err
-		}
-		if err := inState(r, "activities", Design, Implementation); err != nil {
-			return err
-		}
-		act, err := loadActivity(ctx, tx, requestID, activityID)
+		r, act, err := s.activityForExperts(ctx, tx, a, requestID, activityID)
 		if err != nil {
 			return err
 		}
@@ -366,14 +377,7 @@ func (s *Service) assignExpert(ctx context.Context, a access.Actor, requestID, a
 func (s *Service) unassignExpert(ctx context.Context, a access.Actor, requestID, activityID, expertID string) (Activity, error) {
 	var out Activity
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		r, err := s.forChange(ctx, tx, a, requestID, access.ManageAssistance)
-		if err != nil {
-			return err
-		}
-		if err := inState(r, "activities", Design, Implementation); err != nil {
-			return err
-		}
-		act, err := loadActivity(ctx, tx, requestID, activityID)
+		r, act, err := s.activityForExperts(ctx, tx, a, requestID, activityID)
 		if err != nil {
 			return err
 		}

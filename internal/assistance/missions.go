@@ -30,18 +30,13 @@ func listMissions(ctx context.Context, q store.Querier, requestID string) ([]Mis
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := collect(ctx, q, `SELECT me.mission_id, me.expert_id FROM assistance_mission_experts me
-		JOIN assistance_missions m ON m.id = me.mission_id WHERE m.request_id = $1 ORDER BY me.expert_id`,
-		[]any{requestID}, scanPair)
+	experts, err := expertsByOwner(ctx, q, `SELECT me.mission_id, me.expert_id FROM assistance_mission_experts me
+		JOIN assistance_missions m ON m.id = me.mission_id WHERE m.request_id = $1 ORDER BY me.expert_id`, requestID)
 	if err != nil {
 		return nil, err
 	}
 	for i := range ms {
-		for _, p := range pairs {
-			if p[0] == ms[i].ID {
-				ms[i].ExpertIDs = append(ms[i].ExpertIDs, p[1])
-			}
-		}
+		ms[i].ExpertIDs = append(ms[i].ExpertIDs, experts[ms[i].ID]...)
 	}
 	return ms, nil
 }

@@ -135,20 +135,31 @@ func listActivities(ctx context.Context, q store.Querier, requestID string) ([]A
 	if err != nil {
 		return nil, err
 	}
-	pairs, err := collect(ctx, q, `SELECT ae.activity_id, ae.expert_id FROM assistance_activity_experts ae
-		JOIN assistance_activities a ON a.id = ae.activity_id WHERE a.request_id = $1 ORDER BY ae.expert_id`,
-		[]any{requestID}, scanPair)
+	experts, err := expertsByOwner(ctx, q, `SELECT ae.activity_id, ae.expert_id FROM assistance_activity_experts ae
+		JOIN assistance_activities a ON a.id = ae.activity_id WHERE a.request_id = $1 ORDER BY ae.expert_id`, requestID)
 	if err != nil {
 		return nil, err
 	}
 	for i := range acts {
-		for _, p := range pairs {
-			if p[0] == acts[i].ID {
-				acts[i].ExpertIDs = append(acts[i].ExpertIDs, p[1])
-			}
-		}
+		acts[i].ExpertIDs = append(acts[i].ExpertIDs, experts[acts[i].ID]...)
 	}
 	return acts, nil
+}
+
+// expertsByOwner runs sqlText, which selects (owner id, expert id) pairs
+// of request $1, and gathers the experts of each owner (an activity, a
+// mission) in the order the query gives them. Reading every pair of the
+// request at once spares a query per owner.
+func expertsByOwner(ctx context.Context, q store.Querier, sqlText, requestID string) (map[string][]string, error) {
+	pairs, err := collect(ctx, q, sqlText, []any{requestID}, scanPair)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, p := range pairs {
+		out[p[0]] = append(out[p[0]], p[1])
+	}
+	return out, nil
 }
 
 func scanPair(sc scanner) ([2]string, error) {

@@ -1,7 +1,6 @@
 package directory
 
 import (
-	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,19 +36,14 @@ func (c *fieldChecker) maxLen(field, v string, max int) bool {
 	return true
 }
 
-// email accepts a bare address (no display name) with a dot in the domain:
-// directory addresses are for people in other countries to write to.
+// email accepts a bare address (no display name) with a dot in the domain,
+// at most 254 characters (valid.IsEmail): directory addresses are for people
+// in other countries to write to.
 func (c *fieldChecker) email(field, v string) {
 	if v == "" || !c.maxLen(field, v, 254) {
 		return
 	}
-	a, err := mail.ParseAddress(v)
-	ok := err == nil && a.Name == "" && a.Address == v
-	if ok {
-		_, domain, _ := strings.Cut(a.Address, "@")
-		ok = strings.Contains(strings.Trim(domain, "."), ".")
-	}
-	if !ok {
+	if !valid.IsEmail(v) {
 		c.es.Add(field, "directory.email", "not an e-mail address, e.g. cert@example.gob.mx", map[string]any{"Value": clip(v)})
 	}
 }
@@ -66,23 +60,12 @@ func (c *fieldChecker) website(field, v string) {
 	}
 }
 
-// phone accepts international numbers as people write them: digits, spaces,
-// "+" at the start, and - ( ) . as separators, 5 to 20 digits.
+// phone accepts international numbers as people write them (valid.IsPhone).
 func (c *fieldChecker) phone(field, v string) {
 	if v == "" {
 		return
 	}
-	digits, ok := 0, len(v) <= 40
-	for i, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			digits++
-		case r == '+' && i == 0, strings.ContainsRune(" -().", r):
-		default:
-			ok = false
-		}
-	}
-	if !ok || digits < 5 || digits > 20 {
+	if !valid.IsPhone(v) {
 		c.es.Add(field, "directory.phone", "not a phone number: use digits, spaces and a leading +, e.g. +52 55 5555 0100",
 			map[string]any{"Value": clip(v)})
 	}
