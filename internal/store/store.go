@@ -46,6 +46,10 @@ type DB struct {
 	write  *sql.DB
 	// where describes the database for logs, without credentials.
 	where string
+	// stopCheckpoints ends the SQLite checkpointer; Close waits on
+	// checkpoints for it to be gone.
+	stopCheckpoints context.CancelFunc
+	checkpoints     chan struct{}
 }
 
 // Open opens the database named by databaseURL: a postgres:// or
@@ -79,10 +83,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	wq.Set("_txlock", "immediate")
 	// The one writer commits batches of thousands of rows (feeds' group
 	// commit): with SQLite's default 2 MB cache their pages spill to the
-	// WAL mid-transaction and are written twice, and a checkpoint every
-	// 1,000 pages interrupts every few batches.
+	// WAL mid-transaction and are written twice. It never checkpoints
+	// itself: the checkpointer does, beside it (see checkpointer).
 	wq.Add("_pragma", "cache_size(-16384)")
-	wq.Add("_pragma", "wal_autocheckpoint(16384)")
+	wq.Add("_pragma", "wal_autocheckpoint(0)")
+	wq.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walKeep))
 	dsn := "file:" + path + "?" + wq.Encode()
 	write, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -102,7 +107,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
-	return &DB{engine: SQLite, read: read, write: write, where: path}, nil
+	db := &DB{engine: SQLite, read: read, write: write, where: path}
+	db.startCheckpointer(read)
+	return db, nil
 }
 
 func openPostgres(ctx context.Context, databaseURL string) (*DB, error) {
@@ -134,6 +141,10 @@ func (db *DB) R() *sql.DB { return db.read }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.stopCheckpoints != nil {
+		db.stopCheckpoints()
+		<-db.checkpoints
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
