@@ -3,8 +3,6 @@ package assistance
 import (
 	"context"
 	"fmt"
-	"slices"
-	"time"
 
 	"atalaya/internal/access"
 	"atalaya/internal/store"
@@ -67,84 +65,4 @@ func (s *Service) details(ctx context.Context, a access.Actor, id string) (Detai
 	}
 	d.Next = nextMoves(a, r, f)
 	return d, nil
-}
-
-// timeline merges the moves and the dated things of d, oldest first; each
-// entry carries the state the request was in at its time.
-func timeline(d Details) []TimelineEntry {
-	out := []TimelineEntry{}
-	add := func(at time.Time, kind, title, by string) {
-		if !at.IsZero() {
-			out = append(out, TimelineEntry{At: at, Kind: kind, Title: title, ByName: by})
-		}
-	}
-	for _, t := range d.Transitions {
-		title := string(t.To)
-		if t.From != "" {
-			title = string(t.From) + " → " + string(t.To)
-		}
-		if t.Reason != "" {
-			title += ": " + t.Reason
-		}
-		add(t.At, "transition", title, t.ByName)
-	}
-	for _, p := range d.Proposals {
-		add(p.UpdatedAt, "proposal", p.Donor+" ("+string(p.Status)+")", "")
-	}
-	for _, an := range d.Analyses {
-		add(dayTime(an.Date), "analysis", an.Title, "")
-	}
-	for _, act := range d.Activities {
-		if act.State == Delivered {
-			add(dayTime(act.DeliveredOn), "activity", act.Title+" ("+string(Delivered)+")", "")
-		} else {
-			add(dayTime(act.Start), "activity", act.Title+" ("+string(act.State)+")", "")
-		}
-	}
-	for _, m := range d.Monitoring {
-		add(dayTime(m.Date), "monitoring", clip(m.Note), "")
-	}
-	for _, adj := range d.Adjustments {
-		add(adj.At, "adjustment", clip(adj.Reason), "")
-	}
-	for _, m := range d.Missions {
-		add(dayTime(m.Start), "mission", string(m.Kind)+" "+m.Places, "")
-	}
-	if e := d.Evaluation; e != nil {
-		add(dayTime(e.Date), "evaluation", e.Evaluator, "")
-	}
-	for _, at := range d.Attachments {
-		add(at.At, "attachment", at.Name, "")
-	}
-	// Stable: moves stay in their order, and come first at equal times.
-	slices.SortStableFunc(out, func(a, b TimelineEntry) int { return a.At.Compare(b.At) })
-	for i := range out {
-		out[i].State = stateAt(d.Transitions, out[i].At)
-	}
-	return out
-}
-
-// stateAt is the state the request was in at t, after the moves up to t.
-func stateAt(ts []Transition, t time.Time) State {
-	st := Draft
-	for _, tr := range ts {
-		if tr.At.After(t) {
-			break
-		}
-		st = tr.To
-	}
-	return st
-}
-
-func (s *Service) timeline(ctx context.Context, a access.Actor, id string) ([]TimelineEntry, error) {
-	q := s.db.R()
-	r, err := s.visible(ctx, q, a, id)
-	if err != nil {
-		return nil, err
-	}
-	d, err := loadDetails(ctx, q, r)
-	if err != nil {
-		return nil, err
-	}
-	return timeline(d), nil
 }

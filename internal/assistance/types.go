@@ -387,13 +387,22 @@ type Move struct {
 	Blocked string `json:"blocked"` // catalog code of the unmet guard, "" when allowed
 }
 
-// TimelineEntry is one dated thing that happened to a request.
+// TimelineEntry is one dated thing that happened to a request. Event,
+// From, To and Subject say what, for a page to word in its reader's
+// language; Title says it in English, as the API always has.
 type TimelineEntry struct {
-	At     time.Time `json:"at"`
-	Kind   string    `json:"kind"`  // "transition", "proposal", "analysis", "activity", "monitoring", "adjustment", "mission", "evaluation", "attachment"
-	State  State     `json:"state"` // the request's state at the time
-	Title  string    `json:"title"`
-	ByName string    `json:"by_name"`
+	At    time.Time `json:"at"`
+	Kind  string    `json:"kind"`           // "transition", "proposal", "analysis", "activity", "monitoring", "adjustment", "mission", "evaluation", "attachment"
+	Event string    `json:"event"`          // one of TimelineEvents: "transition", "proposal.pledged", "mission.follow_up" ...
+	State State     `json:"state"`          // the request's state at the time
+	From  State     `json:"from,omitempty"` // of a transition; "" for the opening one
+	To    State     `json:"to,omitempty"`   // of a transition
+	// Subject is what the entry is about in the users' own words, shown
+	// as it is: an activity's title, a donor, a mission's places, a file's
+	// name, a move's reason.
+	Subject string `json:"subject"`
+	Title   string `json:"title"` // in English: "draft → submitted", "Course (delivered)"
+	ByName  string `json:"by_name"`
 }
 
 // Filter selects requests for lists and the board.

@@ -104,8 +104,10 @@ var assistanceFuncs = map[string]any{
 	"aname": func(l *i18n.Localizer, group string, value any) string {
 		return tOr(l, "assistance."+group+".", fmt.Sprint(value))
 	},
-	"money":   formatMoney,
-	"country": countryName,
+	"money": formatMoney,
+	// timelineText words a timeline entry (see assistance_timeline.go).
+	"timelineText": timelineText,
+	"country":      countryName,
 	"afield": func(p page, prefix, name, labelKey, typ string) assistField {
 		return assistField{P: p, Prefix: prefix, Name: name, LabelKey: labelKey, Type: typ}
 	},
