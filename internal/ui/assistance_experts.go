@@ -160,12 +160,7 @@ func (u *UI) saveExpert(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, err)
 			return
 		}
-		renamed := make(valid.Errors, 0, len(es))
-		for _, e := range es {
-			c := *e
-			c.Field = "expert." + expertField(c.Field)
-			renamed = append(renamed, &c)
-		}
+		renamed := renameFields(es, func(f string) string { return "expert." + expertField(f) })
 		f.fail(renamed)
 		u.renderExperts(w, r, http.StatusUnprocessableEntity, f, d)
 		return

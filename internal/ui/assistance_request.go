@@ -356,12 +356,7 @@ func (u *UI) sectionFailed(w http.ResponseWriter, r *http.Request, f *form, sect
 		u.fail(w, r, err)
 		return
 	}
-	renamed := make(valid.Errors, 0, len(es))
-	for _, e := range es {
-		c := *e
-		c.Field = section + "." + sectionField(c.Field)
-		renamed = append(renamed, &c)
-	}
+	renamed := renameFields(es, func(f string) string { return section + "." + sectionField(f) })
 	f.fail(renamed)
 	if err == errChanged {
 		// The page shows the stored record: the posted one was older.
@@ -388,4 +383,16 @@ func sectionField(field string) string {
 	}
 	field = indexPart.ReplaceAllString(field, "")
 	return strings.ReplaceAll(field, ".", "_")
+}
+
+// renameFields copies es with each field renamed for the page's form (the
+// domain names fields by its types, a page by its form's inputs).
+func renameFields(es valid.Errors, rename func(string) string) valid.Errors {
+	out := make(valid.Errors, 0, len(es))
+	for _, e := range es {
+		c := *e
+		c.Field = rename(c.Field)
+		out = append(out, &c)
+	}
+	return out
 }
