@@ -15,13 +15,6 @@ import (
 // (access.CanSeeEvents to read, access.ManageAlerts to change); an id of
 // another organisation's rule, webhook or digest is not found.
 
-func (a *API) alertsService() (*alerts.Service, error) {
-	if a.alerts == nil {
-		return nil, errNoEarlyWarning
-	}
-	return a.alerts, nil
-}
-
 // ruleJSON is an alert rule.
 type ruleJSON struct {
 	ID        string    `json:"id"`
@@ -51,10 +44,7 @@ func (in ruleInput) rule(id, orgID string) alerts.Rule {
 }
 
 func (a *API) listRules(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	rules, err := svc.Rules(r.Context(), c.actor, c.actor.OrgID)
 	if err != nil {
 		return err
@@ -67,10 +57,7 @@ func (a *API) listRules(w http.ResponseWriter, r *http.Request, c caller) error 
 }
 
 func (a *API) getRule(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	rule, err := svc.Rule(r.Context(), c.actor, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -87,10 +74,7 @@ func (a *API) updateRule(w http.ResponseWriter, r *http.Request, c caller) error
 }
 
 func (a *API) saveRule(w http.ResponseWriter, r *http.Request, c caller, id string, status int) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	var in ruleInput
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -103,10 +87,7 @@ func (a *API) saveRule(w http.ResponseWriter, r *http.Request, c caller, id stri
 }
 
 func (a *API) deleteRule(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	if err := svc.DeleteRule(r.Context(), c.actor, r.PathValue("id")); err != nil {
 		return err
 	}
@@ -130,10 +111,7 @@ type tryJSON struct {
 // tryRule runs an expression over the organisation's last day of events
 // and answers what it would have matched; nothing is saved.
 func (a *API) tryRule(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	var in tryInput
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -149,10 +127,7 @@ func (a *API) tryRule(w http.ResponseWriter, r *http.Request, c caller) error {
 // listAlerts answers a page of the organisation's alerts, newest first, in
 // the form webhooks and the stream send.
 func (a *API) listAlerts(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	q := queryOf(r)
 	cursor, limit := q.page()
 	if err := q.err(); err != nil {
@@ -187,10 +162,7 @@ type webhookInput struct {
 }
 
 func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	hs, err := svc.Webhooks(r.Context(), c.actor, c.actor.OrgID)
 	if err != nil {
 		return err
@@ -205,10 +177,7 @@ func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request, c caller) err
 // getWebhook answers one of the organisation's webhooks; another
 // organisation's is not found.
 func (a *API) getWebhook(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	hs, err := svc.Webhooks(r.Context(), c.actor, c.actor.OrgID)
 	if err != nil {
 		return err
@@ -224,10 +193,7 @@ func (a *API) getWebhook(w http.ResponseWriter, r *http.Request, c caller) error
 // createWebhook answers the new webhook with its HMAC secret, shown this
 // once.
 func (a *API) createWebhook(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	var in webhookInput
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -243,10 +209,7 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request, c caller) er
 }
 
 func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	if err := svc.DeleteWebhook(r.Context(), c.actor, r.PathValue("id")); err != nil {
 		return err
 	}
@@ -270,10 +233,7 @@ type webhookDeliveryJSON struct {
 // listWebhookDeliveries answers the organisation's latest webhook
 // deliveries, newest first.
 func (a *API) listWebhookDeliveries(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	q := queryOf(r)
 	_, limit := q.page()
 	if err := q.err(); err != nil {
@@ -295,10 +255,7 @@ func (a *API) listWebhookDeliveries(w http.ResponseWriter, r *http.Request, c ca
 // replayWebhookDelivery sends a delivery again (one that failed for good,
 // or any other: a receiver that lost it).
 func (a *API) replayWebhookDelivery(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return store.ErrNotFound
@@ -330,10 +287,7 @@ type digestInput struct {
 }
 
 func (a *API) listDigests(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	ds, err := svc.Digests(r.Context(), c.actor, c.actor.OrgID)
 	if err != nil {
 		return err
@@ -346,10 +300,7 @@ func (a *API) listDigests(w http.ResponseWriter, r *http.Request, c caller) erro
 }
 
 func (a *API) createDigest(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	var in digestInput
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -362,10 +313,7 @@ func (a *API) createDigest(w http.ResponseWriter, r *http.Request, c caller) err
 }
 
 func (a *API) deleteDigest(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	if err := svc.DeleteDigest(r.Context(), c.actor, r.PathValue("id")); err != nil {
 		return err
 	}

@@ -283,8 +283,8 @@ func TestAssistanceAttachmentLimits(t *testing.T) {
 	})
 }
 
-// TestAssistanceOff: an API built without technical assistance answers its
-// routes 503, as a problem.
+// TestAssistanceOff: an API built without technical assistance (or early
+// warning) answers their routes 503, as a problem.
 func TestAssistanceOff(t *testing.T) {
 	e := apptest.New(t)
 	mux := http.NewServeMux()
@@ -296,6 +296,11 @@ func TestAssistanceOff(t *testing.T) {
 	off.URL = srv.URL
 	w := bearer(t, e, secOfficer)
 	for _, p := range []string{taRequests, "/api/v1/assistance/board", "/api/v1/assistance/experts/x"} {
+		get(t, &off, w, p, http.StatusServiceUnavailable, nil).problem(t)
+	}
+	// Nor is early warning there: its routes answer the same way.
+	for _, p := range []string{"/api/v1/events", "/api/v1/feeds", "/api/v1/feeds/x/runs", "/api/v1/alert-rules",
+		"/api/v1/alerts", "/api/v1/webhooks", "/api/v1/digests", "/api/v1/stream"} {
 		get(t, &off, w, p, http.StatusServiceUnavailable, nil).problem(t)
 	}
 }

@@ -41,10 +41,7 @@ func inboxFilter(q *query) feeds.Filter {
 // listEvents answers a page of the caller's organisation's inbox, newest
 // first.
 func (a *API) listEvents(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.feedsService()
-	if err != nil {
-		return err
-	}
+	svc := a.feeds
 	q := queryOf(r)
 	f := inboxFilter(q)
 	f.Cursor, f.Limit = q.page()
@@ -71,10 +68,7 @@ const (
 // anything is sent, so that a refusal (access, a bad filter) is a problem
 // answer; a failure later can only cut the download short, and is logged.
 func (a *API) exportEvents(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.feedsService()
-	if err != nil {
-		return err
-	}
+	svc := a.feeds
 	q := queryOf(r)
 	f := inboxFilter(q)
 	format := q.get("format")

@@ -27,11 +27,25 @@ const maxPush = 64 << 20
 var errNoEarlyWarning = &web.StatusError{Status: http.StatusServiceUnavailable,
 	Detail: "Early warning is not running on this server."}
 
-func (a *API) feedsService() (*feeds.Service, error) {
-	if a.feeds == nil {
-		return nil, errNoEarlyWarning
+// withFeeds and withAlerts serve h only when the server has the service
+// it uses (the route table wraps every early-warning route), so handlers
+// use a.feeds and a.alerts as they are.
+func withFeeds(h handler) handler {
+	return func(a *API, w http.ResponseWriter, r *http.Request, c caller) error {
+		if a.feeds == nil {
+			return errNoEarlyWarning
+		}
+		return h(a, w, r, c)
 	}
-	return a.feeds, nil
+}
+
+func withAlerts(h handler) handler {
+	return func(a *API, w http.ResponseWriter, r *http.Request, c caller) error {
+		if a.alerts == nil {
+			return errNoEarlyWarning
+		}
+		return h(a, w, r, c)
+	}
 }
 
 // feedJSON is a feed's configuration as the API shows it: never the
@@ -194,10 +208,7 @@ func feedFields(err error) error {
 }
 
 func (a *API) listFeeds(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.feedsService()
-	if err != nil {
-		return err
-	}
+	svc := a.feeds
 	fs, err := svc.Feeds(r.Context(), c.actor)
 	if err != nil {
 		return err
@@ -215,10 +226,7 @@ func (a *API) listFeeds(w http.ResponseWriter, r *http.Request, c caller) error 
 }
 
 func (a *API) createFeed(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.feedsService()
-	if err != nil {
-		return err
-	}
+	svc := a.feeds
 	var in feedInput
 	if err := decode(w, r, &in); err != nil {
 		return err
@@ -237,12 +245,8 @@ func (a *API) createFeed(w http.ResponseWriter, r *http.Request, c caller) error
 
 // feedNamed finds the feed the path names.
 func (a *API) feedNamed(r *http.Request, c caller) (*feeds.Service, feeds.Feed, error) {
-	svc, err := a.feedsService()
-	if err != nil {
-		return nil, feeds.Feed{}, err
-	}
-	f, err := svc.Feed(r.Context(), c.actor, r.PathValue("name"))
-	return svc, f, err
+	f, err := a.feeds.Feed(r.Context(), c.actor, r.PathValue("name"))
+	return a.feeds, f, err
 }
 
 func (a *API) getFeed(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -292,10 +296,7 @@ func (a *API) deleteFeed(w http.ResponseWriter, r *http.Request, c caller) error
 // read) is still a run, recorded with its error: it is the answer, with
 // state "failed", rather than a server error.
 func (a *API) runFeed(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.feedsService()
-	if err != nil {
-		return err
-	}
+	svc := a.feeds
 	run, err := svc.RunFeed(r.Context(), c.actor, r.PathValue("name"))
 	if err != nil && !failedRun(run, err) {
 		return err
@@ -316,10 +317,7 @@ func failedRun(run feeds.Run, err error) bool {
 // columns ...) is a 422 on the body with the reason; the events before the
 // failure are stored.
 func (a *API) pushEvents(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.feedsService()
-	if err != nil {
-		return err
-	}
+	svc := a.feeds
 	body := http.MaxBytesReader(w, r.Body, maxPush)
 	run, err := svc.Ingest(r.Context(), c.actor, r.PathValue("name"), body,
 		feeds.IngestOptions{Trigger: "push", Input: "push"})

@@ -32,10 +32,7 @@ const (
 // down, or the caller's credentials stop being good (checked at each
 // heartbeat: a revoked token or an ended session ends its streams).
 func (a *API) stream(w http.ResponseWriter, r *http.Request, c caller) error {
-	svc, err := a.alertsService()
-	if err != nil {
-		return err
-	}
+	svc := a.alerts
 	orgID := c.actor.OrgID
 	if !access.CanSeeEvents(c.actor, orgID) {
 		return access.ErrDenied
