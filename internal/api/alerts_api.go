@@ -49,11 +49,7 @@ func (a *API) listRules(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err != nil {
 		return err
 	}
-	out := make([]ruleJSON, 0, len(rules))
-	for _, x := range rules {
-		out = append(out, ruleOf(x))
-	}
-	return a.writeJSON(w, r, http.StatusOK, items(out))
+	return a.writeJSON(w, r, http.StatusOK, items(mapped(rules, ruleOf)))
 }
 
 func (a *API) getRule(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -167,11 +163,7 @@ func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request, c caller) err
 	if err != nil {
 		return err
 	}
-	out := make([]webhookJSON, 0, len(hs))
-	for _, h := range hs {
-		out = append(out, webhookOf(h))
-	}
-	return a.writeJSON(w, r, http.StatusOK, items(out))
+	return a.writeJSON(w, r, http.StatusOK, items(mapped(hs, webhookOf)))
 }
 
 // getWebhook answers one of the organisation's webhooks; another
@@ -292,11 +284,7 @@ func (a *API) listDigests(w http.ResponseWriter, r *http.Request, c caller) erro
 	if err != nil {
 		return err
 	}
-	out := make([]digestJSON, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, digestOf(d))
-	}
-	return a.writeJSON(w, r, http.StatusOK, items(out))
+	return a.writeJSON(w, r, http.StatusOK, items(mapped(ds, digestOf)))
 }
 
 func (a *API) createDigest(w http.ResponseWriter, r *http.Request, c caller) error {

@@ -351,11 +351,7 @@ func (a *API) listRuns(w http.ResponseWriter, r *http.Request, c caller) error {
 	if err != nil {
 		return err
 	}
-	out := make([]runJSON, 0, len(runs))
-	for _, run := range runs {
-		out = append(out, runOf(run))
-	}
-	return a.writeJSON(w, r, http.StatusOK, items(out))
+	return a.writeJSON(w, r, http.StatusOK, items(mapped(runs, runOf)))
 }
 
 // listQuarantine answers a page of the lines the feed's runs refused,

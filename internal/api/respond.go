@@ -28,6 +28,16 @@ type list[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
+// mapped is each of xs as the API shows it; never nil, so an empty list
+// is [] in JSON.
+func mapped[T, J any](xs []T, show func(T) J) []J {
+	out := make([]J, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, show(x))
+	}
+	return out
+}
+
 // items makes a list that encodes as [] rather than null when empty.
 func items[T any](xs []T) list[T] {
 	if xs == nil {
