@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 
 	"atalaya/internal/app/apptest"
 	"atalaya/internal/assistance"
+	"atalaya/internal/reports/reportstest"
 )
 
 // TestAnnualReportPDFMatchesData: the year's report PDF, as the secretariat
@@ -23,13 +22,6 @@ import (
 // request by request, from the requests' own records (not from the
 // report's code).
 func TestAnnualReportPDFMatchesData(t *testing.T) {
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("ATALAYA_REQUIRE_PDFTOTEXT") == "1" {
-			t.Fatal("pdftotext not found and ATALAYA_REQUIRE_PDFTOTEXT=1: install poppler-utils")
-		}
-		t.Skip("pdftotext not found: install poppler-utils to read the report's PDF back")
-	}
 	apptest.Each(t, func(t *testing.T, e *apptest.Env) {
 		ctx := t.Context()
 		officer := e.Actor(t, "officer@secretariat.example")
@@ -78,13 +70,7 @@ func TestAnnualReportPDFMatchesData(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 			t.Fatalf("report.pdf: %s %s, %d bytes", resp.Status, resp.Header.Get("Content-Type"), len(pdf))
 		}
-		cmd := exec.CommandContext(ctx, bin, "-layout", "-", "-")
-		cmd.Stdin = bytes.NewReader(pdf)
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("pdftotext: %v", err)
-		}
-		text := string(out)
+		text := reportstest.PDFText(t, pdf)
 		names := map[string]string{"CR": "Costa Rica", "MX": "México", "CO": "Colombia"}
 		for c := range countries {
 			if name, ok := names[c]; ok && !strings.Contains(text, name) {

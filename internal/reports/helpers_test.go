@@ -2,9 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,6 +13,7 @@ import (
 
 	"atalaya/internal/assistance"
 	"atalaya/internal/i18n"
+	"atalaya/internal/reports/reportstest"
 )
 
 // catalogs are the real catalogs, parsed once for all the tests: a
@@ -121,28 +119,8 @@ func renderPDF(t *testing.T, r assistance.AnnualReport, lang string) []byte {
 	return buf.Bytes()
 }
 
-// pdfText extracts the text of pdf with pdftotext -layout, pages ending in
-// a form feed. Without pdftotext the test is skipped, unless
-// ATALAYA_REQUIRE_PDFTOTEXT=1 says the machine must have it.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("ATALAYA_REQUIRE_PDFTOTEXT") == "1" {
-			t.Fatalf("pdftotext not found and ATALAYA_REQUIRE_PDFTOTEXT=1: install poppler-utils")
-		}
-		t.Skip("pdftotext not found: install poppler-utils (apt-get install -y poppler-utils) to check the PDF's text")
-	}
-	file := filepath.Join(t.TempDir(), "report.pdf")
-	if err := os.WriteFile(file, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.CommandContext(t.Context(), bin, "-layout", "-enc", "UTF-8", file, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
-}
+// pdfText is the text of pdf as pdftotext reads it.
+func pdfText(t *testing.T, pdf []byte) string { return reportstest.PDFText(t, pdf) }
 
 // spaced turns every run of white space (line breaks, no-break spaces) into
 // one space, so text that wrapped or uses typographic spaces compares with
