@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"atalaya/internal/access"
+	"atalaya/internal/store"
 )
 
 // Page sizes of lists and the board.
@@ -65,13 +66,6 @@ func parseNumber(n string) (year, seq int, ok bool) {
 	return year, seq, true
 }
 
-// likePattern makes a LIKE pattern matching v anywhere, its wildcards
-// taken literally (escaped with a backslash).
-func likePattern(v string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(strings.ToLower(v)) + "%"
-}
-
 // filterQuery turns f into a WHERE clause over assistance_requests, for
 // the requests of country ("" for all); withCursor adds the page cursor.
 // It checks f and returns valid errors on its fields.
@@ -98,7 +92,7 @@ func filterQuery(f Filter, country string, now time.Time, withCursor bool) (quer
 		}
 	}
 	if v := strings.TrimSpace(f.Query); v != "" {
-		p := q.arg(likePattern(v))
+		p := q.arg(store.ContainsPattern(strings.ToLower(v)))
 		q.and(fmt.Sprintf(`(LOWER(number) LIKE %[1]s ESCAPE '\' OR LOWER(institution) LIKE %[1]s ESCAPE '\' OR LOWER(need) LIKE %[1]s ESCAPE '\')`, p))
 	}
 	if f.Year != 0 {

@@ -117,9 +117,7 @@ func (d *Directory) ListOrganizations(ctx context.Context, actor access.Actor, f
 // likePattern turns a search query into a LIKE pattern on search_text,
 // escaping LIKE's own wildcards so "%" and "_" match themselves.
 func likePattern(q string) string {
-	q = fold(strings.TrimSpace(q))
-	q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
-	return "%" + q + "%"
+	return store.ContainsPattern(fold(strings.TrimSpace(q)))
 }
 
 func collectOrganizations(rows *sql.Rows) ([]Organization, error) {

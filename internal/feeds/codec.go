@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"atalaya/internal/event"
+	"atalaya/internal/store"
 )
 
 // The stored form of an event is compact text: after the version byte,
@@ -196,9 +197,8 @@ func searchText(e *event.Event) string {
 // likePattern turns a search query into a LIKE pattern matching it as a
 // substring, with the wildcards in it escaped (ESCAPE '\').
 func likePattern(q string) string {
-	q = strings.ToLower(strings.TrimSpace(q))
-	q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`, "\n", "", "\r", "").Replace(q)
-	return "%" + q + "%"
+	q = strings.NewReplacer("\n", "", "\r", "").Replace(strings.ToLower(strings.TrimSpace(q)))
+	return store.ContainsPattern(q)
 }
 
 // storable reports whether a stored event can go into a TEXT column of
