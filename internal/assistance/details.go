@@ -59,10 +59,6 @@ func (s *Service) details(ctx context.Context, a access.Actor, id string) (Detai
 	if err != nil {
 		return Details{}, err
 	}
-	f, err := loadFacts(ctx, q, r)
-	if err != nil {
-		return Details{}, err
-	}
-	d.Next = nextMoves(a, r, f)
+	d.Next = nextMoves(a, r, detailFacts(r, d))
 	return d, nil
 }

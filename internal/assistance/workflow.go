@@ -143,10 +143,15 @@ func (r rule) failing(f facts, skipReason bool) (guard, bool) {
 	return guard{}, false
 }
 
+// requestFacts is what the guards read from the request itself.
+func requestFacts(r stored) facts {
+	return facts{form: checkForm(r.Form, true), staff: len(r.Consideration.Staff),
+		workPlan: strings.TrimSpace(r.Consideration.WorkPlan) != ""}
+}
+
 // loadFacts counts what the guards of request r look at.
 func loadFacts(ctx context.Context, q store.Querier, r stored) (facts, error) {
-	f := facts{form: checkForm(r.Form, true), staff: len(r.Consideration.Staff),
-		workPlan: strings.TrimSpace(r.Consideration.WorkPlan) != ""}
+	f := requestFacts(r)
 	var evaluations int
 	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM assistance_analyses WHERE request_id = $1),
@@ -159,6 +164,22 @@ func loadFacts(ctx context.Context, q store.Querier, r stored) (facts, error) {
 	}
 	f.evaluation = evaluations > 0
 	return f, nil
+}
+
+// detailFacts are the same facts counted from what Details already read,
+// so the request page does not count them again.
+func detailFacts(r stored, d Details) facts {
+	f := requestFacts(r)
+	f.analyses, f.evaluation = len(d.Analyses), d.Evaluation != nil
+	for _, a := range d.Activities {
+		switch a.State {
+		case Planned:
+			f.planned++
+		case Delivered:
+			f.delivered++
+		}
+	}
+	return f
 }
 
 func (s *Service) move(ctx context.Context, a access.Actor, id string, version int64, to State, reason string) (Request, error) {

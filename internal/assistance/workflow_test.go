@@ -199,3 +199,27 @@ func TestNextMovesByActor(t *testing.T) {
 		}
 	})
 }
+
+// TestDetailFactsMatchStore: the guards' facts counted from a request's
+// details (its page) equal those counted in the store (a move), in every
+// state and before and after each step's data is recorded.
+func TestDetailFactsMatchStore(t *testing.T) {
+	each(t, func(t *testing.T, f *fx) {
+		for _, st := range States {
+			r := f.in(t, sec, "MX", st)
+			for _, when := range []string{"entered", "ready"} {
+				if when == "ready" {
+					f.ready(t, r.ID)
+				}
+				s, err := loadRequest(ctx, f.db.R(), r.ID)
+				must(t, "loadRequest", err)
+				stored, err := loadFacts(ctx, f.db.R(), s)
+				must(t, "loadFacts", err)
+				fromDetails := detailFacts(s, f.details(t, r.ID))
+				if fmt.Sprint(stored) != fmt.Sprint(fromDetails) {
+					t.Errorf("%s (%s): store %+v, details %+v", st, when, stored, fromDetails)
+				}
+			}
+		}
+	})
+}
