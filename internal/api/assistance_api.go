@@ -3,11 +3,9 @@ package api
 import (
 	"errors"
 	"net/http"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"atalaya/internal/assistance"
 	"atalaya/internal/valid"
@@ -43,72 +41,6 @@ func ta(h handler) handler {
 			return errChangedMeanwhile
 		}
 		return err
-	}
-}
-
-// writeTA answers v (a value of package assistance) with status, after
-// making it what the document promises: lists and maps are [] and {}
-// rather than null, times are in UTC.
-func (a *API) writeTA(w http.ResponseWriter, r *http.Request, status int, v any) error {
-	rv := reflect.ValueOf(&v).Elem()
-	cp := reflect.New(rv.Elem().Type()).Elem()
-	cp.Set(rv.Elem())
-	normalize(cp)
-	return a.writeJSON(w, r, status, cp.Interface())
-}
-
-// timeType is time.Time's type, which normalize converts to UTC rather
-// than walking into.
-var timeType = reflect.TypeFor[time.Time]()
-
-// normalize sets the nil slices and maps under v (settable) to empty ones
-// and its times to UTC. It walks structs, slices, maps of structs and
-// non-nil pointers; a nil pointer (an optional part left out) stays nil.
-func normalize(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Struct:
-		if v.Type() == timeType {
-			v.Set(reflect.ValueOf(v.Interface().(time.Time).UTC()))
-			return
-		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				normalize(v.Field(i))
-			}
-		}
-	case reflect.Pointer:
-		if !v.IsNil() {
-			// Copied, so that normalising never changes what the
-			// service still holds.
-			cp := reflect.New(v.Elem().Type())
-			cp.Elem().Set(v.Elem())
-			normalize(cp.Elem())
-			v.Set(cp)
-		}
-	case reflect.Slice:
-		if v.IsNil() {
-			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-			return
-		}
-		cp := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		reflect.Copy(cp, v)
-		for i := range cp.Len() {
-			normalize(cp.Index(i))
-		}
-		v.Set(cp)
-	case reflect.Map:
-		if v.IsNil() {
-			v.Set(reflect.MakeMap(v.Type()))
-			return
-		}
-		cp := reflect.MakeMapWithSize(v.Type(), v.Len())
-		for it := v.MapRange(); it.Next(); {
-			e := reflect.New(it.Value().Type()).Elem()
-			e.Set(it.Value())
-			normalize(e)
-			cp.SetMapIndex(it.Key(), e)
-		}
-		v.Set(cp)
 	}
 }
 
@@ -192,9 +124,6 @@ func (a *API) listAssistance(w http.ResponseWriter, r *http.Request, c caller) e
 	if err != nil {
 		return renameFields(err, cursorNames)
 	}
-	for i := range ss {
-		normalize(reflect.ValueOf(&ss[i]).Elem())
-	}
 	return writePage(a, w, r, ss, next)
 }
 
@@ -226,7 +155,7 @@ func (a *API) createAssistance(w http.ResponseWriter, r *http.Request, c caller)
 		return err
 	}
 	w.Header().Set("Location", Prefix+"/assistance/requests/"+req.ID)
-	return a.writeTA(w, r, http.StatusCreated, req)
+	return a.writeJSON(w, r, http.StatusCreated, req)
 }
 
 // getAssistance answers a request with everything recorded about it and
@@ -236,7 +165,7 @@ func (a *API) getAssistance(w http.ResponseWriter, r *http.Request, c caller) er
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, d)
+	return a.writeJSON(w, r, http.StatusOK, d)
 }
 
 // updateAssistance replaces the form of a draft.
@@ -253,7 +182,7 @@ func (a *API) updateAssistance(w http.ResponseWriter, r *http.Request, c caller)
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, req)
+	return a.writeJSON(w, r, http.StatusOK, req)
 }
 
 // versionInput is the body of submitting a draft.
@@ -275,7 +204,7 @@ func (a *API) submitAssistance(w http.ResponseWriter, r *http.Request, c caller)
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, req)
+	return a.writeJSON(w, r, http.StatusOK, req)
 }
 
 // moveInput is the body of a transition.
@@ -301,7 +230,7 @@ func (a *API) moveAssistance(w http.ResponseWriter, r *http.Request, c caller) e
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, req)
+	return a.writeJSON(w, r, http.StatusOK, req)
 }
 
 // assistanceTimeline answers what happened to a request, oldest first.
@@ -310,5 +239,5 @@ func (a *API) assistanceTimeline(w http.ResponseWriter, r *http.Request, c calle
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, items(tl))
+	return a.writeJSON(w, r, http.StatusOK, items(tl))
 }

@@ -34,7 +34,7 @@ func (a *API) listAttachments(w http.ResponseWriter, r *http.Request, c caller) 
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, items(d.Attachments))
+	return a.writeJSON(w, r, http.StatusOK, items(d.Attachments))
 }
 
 // attachFile stores the "file" part of the body with the request. The
@@ -69,7 +69,7 @@ func (a *API) attachFile(w http.ResponseWriter, r *http.Request, c caller) error
 		if err != nil {
 			return uploadError(err, err)
 		}
-		return a.writeTA(w, r, http.StatusCreated, att)
+		return a.writeJSON(w, r, http.StatusCreated, att)
 	}
 }
 

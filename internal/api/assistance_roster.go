@@ -52,7 +52,7 @@ func (a *API) saveExpert(w http.ResponseWriter, r *http.Request, c caller, id st
 	if id == "" {
 		w.Header().Set("Location", Prefix+"/assistance/experts/"+x.ID)
 	}
-	return a.writeTA(w, r, status, x)
+	return a.writeJSON(w, r, status, x)
 }
 
 func (a *API) createExpert(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -68,7 +68,7 @@ func (a *API) getExpert(w http.ResponseWriter, r *http.Request, c caller) error 
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, x)
+	return a.writeJSON(w, r, http.StatusOK, x)
 }
 
 // day reads a date (YYYY-MM-DD); absent is "".
@@ -104,7 +104,7 @@ func (a *API) listExperts(w http.ResponseWriter, r *http.Request, c caller) erro
 	if err != nil {
 		return renameFields(err, map[string]string{"available.from": "available_from", "available.to": "available_to"})
 	}
-	return a.writeTA(w, r, http.StatusOK, items(xs))
+	return a.writeJSON(w, r, http.StatusOK, items(xs))
 }
 
 // wantsCSV reads ?format= (json or csv); absent, an Accept that names
@@ -157,7 +157,7 @@ func (a *API) assistanceBoard(w http.ResponseWriter, r *http.Request, c caller) 
 		q.Set("cursor", b.Next)
 		w.Header().Set("Link", "<"+(&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()+`>; rel="next"`)
 	}
-	return a.writeTA(w, r, http.StatusOK, b)
+	return a.writeJSON(w, r, http.StatusOK, b)
 }
 
 // boardCSV streams the board as CSV. A refusal before the first byte is
@@ -187,7 +187,7 @@ func (a *API) assistanceOverdue(w http.ResponseWriter, r *http.Request, c caller
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, items(os))
+	return a.writeJSON(w, r, http.StatusOK, items(os))
 }
 
 // assistanceReport answers the numbers of the annual report of ?year=
@@ -205,5 +205,5 @@ func (a *API) assistanceReport(w http.ResponseWriter, r *http.Request, c caller)
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, rep)
+	return a.writeJSON(w, r, http.StatusOK, rep)
 }

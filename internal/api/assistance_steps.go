@@ -32,7 +32,7 @@ func (a *API) setConsideration(w http.ResponseWriter, r *http.Request, c caller)
 	if err != nil {
 		return bodyFields(err, "consideration")
 	}
-	return a.writeTA(w, r, http.StatusOK, req)
+	return a.writeJSON(w, r, http.StatusOK, req)
 }
 
 // changedVersion is the version a replacement gives (required) or a
@@ -73,7 +73,7 @@ func (a *API) saveProposal(w http.ResponseWriter, r *http.Request, c caller, id 
 	if err != nil {
 		return bodyFields(err, "proposals")
 	}
-	return a.writeTA(w, r, status, p)
+	return a.writeJSON(w, r, status, p)
 }
 
 func (a *API) createProposal(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -106,7 +106,7 @@ func (a *API) saveAnalysis(w http.ResponseWriter, r *http.Request, c caller, id 
 	if err != nil {
 		return bodyFields(err, "analyses")
 	}
-	return a.writeTA(w, r, status, an)
+	return a.writeJSON(w, r, status, an)
 }
 
 func (a *API) createAnalysis(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -145,7 +145,7 @@ func (a *API) saveActivity(w http.ResponseWriter, r *http.Request, c caller, id 
 	if err != nil {
 		return bodyFields(err, "activities")
 	}
-	return a.writeTA(w, r, status, act)
+	return a.writeJSON(w, r, status, act)
 }
 
 func (a *API) createActivity(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -172,7 +172,7 @@ func (a *API) assignExpert(w http.ResponseWriter, r *http.Request, c caller) err
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, act)
+	return a.writeJSON(w, r, http.StatusOK, act)
 }
 
 // unassignExpert takes an expert off an activity.
@@ -182,7 +182,7 @@ func (a *API) unassignExpert(w http.ResponseWriter, r *http.Request, c caller) e
 	if err != nil {
 		return err
 	}
-	return a.writeTA(w, r, http.StatusOK, act)
+	return a.writeJSON(w, r, http.StatusOK, act)
 }
 
 // deliverInput records an activity delivered.
@@ -202,7 +202,7 @@ func (a *API) deliverActivity(w http.ResponseWriter, r *http.Request, c caller) 
 	if err != nil {
 		return bodyFields(err, "activities")
 	}
-	return a.writeTA(w, r, http.StatusOK, act)
+	return a.writeJSON(w, r, http.StatusOK, act)
 }
 
 // monitoringInput is a monitoring entry.
@@ -222,7 +222,7 @@ func (a *API) addMonitoring(w http.ResponseWriter, r *http.Request, c caller) er
 	if err != nil {
 		return bodyFields(err, "monitoring")
 	}
-	return a.writeTA(w, r, http.StatusCreated, m)
+	return a.writeJSON(w, r, http.StatusCreated, m)
 }
 
 // adjustmentInput changes one activity of the plan, with a reason.
@@ -248,7 +248,7 @@ func (a *API) adjustActivity(w http.ResponseWriter, r *http.Request, c caller) e
 	if err != nil {
 		return bodyFields(err, "adjustments")
 	}
-	return a.writeTA(w, r, http.StatusCreated, adj)
+	return a.writeJSON(w, r, http.StatusCreated, adj)
 }
 
 // missionInput is a mission of the request.
@@ -275,7 +275,7 @@ func (a *API) saveMission(w http.ResponseWriter, r *http.Request, c caller, id s
 	if err != nil {
 		return bodyFields(err, "missions")
 	}
-	return a.writeTA(w, r, status, m)
+	return a.writeJSON(w, r, status, m)
 }
 
 func (a *API) createMission(w http.ResponseWriter, r *http.Request, c caller) error {
@@ -306,5 +306,5 @@ func (a *API) setEvaluation(w http.ResponseWriter, r *http.Request, c caller) er
 	if err != nil {
 		return bodyFields(err, "evaluation")
 	}
-	return a.writeTA(w, r, http.StatusOK, ev)
+	return a.writeJSON(w, r, http.StatusOK, ev)
 }

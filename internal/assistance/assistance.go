@@ -50,10 +50,12 @@ type Options struct {
 
 // New returns the service over db.
 func New(db *store.DB, o Options) *Service {
-	if o.Now == nil {
-		o.Now = time.Now
+	clock := o.Now
+	if clock == nil {
+		clock = time.Now
 	}
-	return &Service{db: db, now: o.Now, orgName: o.OrgName}
+	// Times leave the service in UTC, as those read from the store do.
+	return &Service{db: db, now: func() time.Time { return clock().UTC() }, orgName: o.OrgName}
 }
 
 // ErrConflict is returned when a change gives a Version that is no longer
